@@ -1,0 +1,34 @@
+"""neuroflow: TensorFlow 1.x and Keras, rebuilt on NumPy.
+
+``import neuroflow as tf`` gives the TensorFlow namespace: graph code with placeholders and
+sessions (TF1), eager code with GradientTape (TF2), and ``neuroflow.keras``.
+"""
+__version__ = "0.1.0"
+
+from .core import dtypes as _dtypes
+from .core.dtypes import (DType, as_dtype, bfloat16, bool_ as bool, complex64, complex128, double,
+                          float16, float32, float64, half, int8, int16, int32, int64, string,
+                          uint8, uint16, uint32, uint64)
+from .core.shape import Dimension, TensorShape
+from .core.tensor import Tensor, is_tensor
+from .core.op import Operation, constant, convert_to_tensor
+from .core.graph import (Graph, GraphKeys, add_to_collection, add_to_collections, control_dependencies,
+                         device, get_collection, get_collection_ref, get_default_graph, name_scope,
+                         reset_default_graph)
+from .core.variables import (Variable, all_variables, assert_variables_initialized, global_variables,
+                             global_variables_initializer, initialize_all_variables,
+                             is_variable_initialized, local_variables, local_variables_initializer,
+                             model_variables, moving_average_variables, report_uninitialized_variables,
+                             trainable_variables, variables_initializer)
+from .core.session import InteractiveSession, Session, get_default_session
+from .core.gradients import gradients
+from .core.tape import GradientTape
+from .core.random_seed import set_random_seed
+from .core import errors
+from .ops.math_ops import *  # noqa: F401,F403
+from .ops.reduce_ops import *  # noqa: F401,F403
+from .ops.array_ops import *  # noqa: F401,F403
+from .ops.control_flow_ops import cond, group, no_op, tuple_ as tuple, while_loop  # noqa: A001
+from ._api import *  # noqa: F401,F403
+from .ops.random_ops import *  # noqa: F401,F403
+from . import train  # noqa: E402

@@ -1,0 +1,119 @@
+"""Top-level TF entry points that are not ops: placeholders, mode switches, tf.function."""
+import functools
+
+from .core import context, dtypes
+from .core.op import Placeholder
+from .core.shape import TensorShape
+
+__all__ = ["placeholder", "placeholder_with_default", "disable_eager_execution",
+           "enable_eager_execution", "disable_v2_behavior", "enable_v2_behavior",
+           "executing_eagerly", "function", "get_seed", "no_gradient", "NoGradient",
+           "RegisterGradient", "print_function", "Print", "assert_equal", "shape_n",
+           "init_scope", "get_static_value"]
+
+
+def placeholder(dtype, shape=None, name=None):
+    """A value to feed in ``Session.run`` (``tf.placeholder``); switches to graph mode.
+
+    Example:
+      >>> X = tf.placeholder(tf.float32, shape=[None, 784])
+    """
+    context.enter_graph_mode()
+    dt = dtypes.as_dtype(dtype)
+    sh = TensorShape(shape)
+    return Placeholder(dt, sh)._build((), name or "Placeholder")
+
+
+def placeholder_with_default(input, shape, name=None):  # noqa: A002
+    from .ops.array_ops import identity
+    return identity(input, name=name or "PlaceholderWithDefault")
+
+
+def disable_eager_execution():
+    context.state.eager_explicit = False
+    context.enter_graph_mode()
+
+
+def disable_v2_behavior():
+    disable_eager_execution()
+
+
+def enable_eager_execution(config=None, device_policy=None, execution_mode=None):
+    context.state.graph_mode = False
+    context.state.eager_explicit = True
+
+
+def enable_v2_behavior():
+    enable_eager_execution()
+
+
+def executing_eagerly():
+    return context.executing_eagerly()
+
+
+def function(func=None, input_signature=None, autograph=True, jit_compile=None,
+             experimental_relax_shapes=False, reduce_retracing=False, **kwargs):
+    """``tf.function``: accepted; the function runs eagerly, op by op."""
+    if func is None:
+        return lambda f: function(f, input_signature, autograph)
+
+    @functools.wraps(func)
+    def wrapper(*a, **k):
+        return func(*a, **k)
+    wrapper.python_function = func
+    return wrapper
+
+
+def get_seed(op_seed):
+    from .core.random_seed import get_seed as g
+    return g(op_seed)
+
+
+def no_gradient(op_type):
+    pass
+
+
+NoGradient = no_gradient
+
+
+class RegisterGradient:
+    def __init__(self, op_type):
+        self.op_type = op_type
+
+    def __call__(self, f):
+        return f
+
+
+def print_function(*args, **kwargs):
+    print(*args, **kwargs)
+
+
+def Print(input_, data, message=None, first_n=None, summarize=None, name=None):  # noqa: N802
+    """TF1 ``tf.Print``: passes ``input_`` through (printing happens in eager mode only)."""
+    from .ops.array_ops import identity
+    if context.executing_eagerly():
+        print(message or "", *[getattr(d, "_value", d) for d in data])
+    return identity(input_, name=name)
+
+
+def assert_equal(x, y, data=None, summarize=None, message=None, name=None):
+    from .ops.control_flow_ops import no_op
+    return no_op(name=name)
+
+
+def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    from .ops.array_ops import shape
+    return [shape(x, out_type=out_type) for x in input]
+
+
+class init_scope:  # noqa: N801
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return False
+
+
+def get_static_value(tensor, partial=False):
+    v = getattr(tensor, "_value", None)
+    return None if v is None else v

@@ -1,0 +1,157 @@
+"""``GradientTape``: records eager ops, then differentiates them with the same backward rules."""
+from . import context
+from .gradients import _is_var, _sum, backprop, between
+from .op import convert_to_tensor
+
+
+class GradientTape:
+    """Records operations for automatic differentiation (``tf.GradientTape``).
+
+    Example:
+      >>> w = tf.Variable(3.0)
+      >>> with tf.GradientTape() as tape:
+      ...     loss = w * w
+      >>> tape.gradient(loss, w).numpy()
+      6.0
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = persistent
+        self._watch_accessed = watch_accessed_variables
+        self._ops = []
+        self._watched_ids = set()
+        self._watched_vars = set()
+        self._recording = False
+        self._used = False
+
+    def __enter__(self):
+        self._recording = True
+        context.state.tapes.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        self._stop()
+        return False
+
+    def _stop(self):
+        self._recording = False
+        if self in context.state.tapes:
+            context.state.tapes.remove(self)
+
+    def _record(self, op):
+        if not self._recording:
+            return
+        var = getattr(op, "var", None)
+        if var is not None and not op.inputs and op.type == "VariableV2":
+            if not (self._watch_accessed and var.trainable) and id(var) not in self._watched_vars:
+                return
+            self._watched_vars.add(id(var))
+        self._ops.append(op)
+
+    def watch(self, tensor):
+        for t in (tensor if isinstance(tensor, (list, tuple)) else [tensor]):
+            if _is_var(t):
+                self._watched_vars.add(id(t))
+            else:
+                self._watched_ids.add(id(convert_to_tensor(t)))
+
+    def watched_variables(self):
+        seen, out = set(), []
+        for op in self._ops:
+            var = getattr(op, "var", None)
+            if var is not None and not op.inputs and id(var) not in seen:
+                seen.add(id(var))
+                out.append(var)
+        return tuple(out)
+
+    def stop_recording(self):
+        tape = self
+
+        class _CM:
+            def __enter__(self_):
+                tape._was = tape._recording
+                tape._recording = False
+
+            def __exit__(self_, *a):
+                tape._recording = tape._was
+        return _CM()
+
+    def reset(self):
+        self._ops = []
+
+    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
+        """d(sum of target)/d(source) for each source in the (nested) ``sources``."""
+        if self._used and not self._persistent:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
+                               "gradients (or jacobians)")
+        from ..ops.array_ops import ones_like, zeros_like
+        flat_src, rebuild = _flatten(sources)
+        targets = target if isinstance(target, (list, tuple)) else [target]
+        targets = [convert_to_tensor(t) for t in targets]
+        ogs = output_gradients if isinstance(output_gradients, (list, tuple)) else \
+            [output_gradients] * len(targets) if output_gradients is not None else [None] * len(targets)
+        src_ids = {id(s) for s in flat_src if not _is_var(s)} | self._watched_ids
+        src_vars = {id(s) for s in flat_src if _is_var(s)}
+        was = self._recording
+        self._recording = False
+        try:
+            ops, _ = between(self._ops, src_ids, src_vars)
+            grads = {}
+            for t, og in zip(targets, ogs):
+                grads.setdefault(id(t), []).append(ones_like(t) if og is None else convert_to_tensor(og))
+            backprop(ops, grads)
+            out = []
+            for s in flat_src:
+                if _is_var(s):
+                    gl = []
+                    for op in ops:
+                        if getattr(op, "var", None) is s and not op.inputs:
+                            gl.extend(grads.get(id(op.outputs[0]), []))
+                    g = _sum(gl)
+                    if g is None and unconnected_gradients == "zero":
+                        g = zeros_like(s._as_tensor())
+                else:
+                    g = _sum(grads.get(id(s), []))
+                    if g is None and unconnected_gradients == "zero":
+                        g = zeros_like(s)
+                out.append(g)
+        finally:
+            self._recording = was
+        self._used = True
+        if not self._persistent:
+            self._ops = []
+            self._stop()
+        return rebuild(out)
+
+    def jacobian(self, target, sources, unconnected_gradients="none", parallel_iterations=None,
+                 experimental_use_pfor=True):
+        raise NotImplementedError("GradientTape.jacobian is not supported by neuroflow yet. "
+                                  "Compute rows with tape.gradient on target[i] inside a persistent tape.")
+
+
+def _flatten(s):
+    if isinstance(s, dict):
+        keys = list(s)
+        parts = [_flatten(s[k]) for k in keys]
+        flat = [x for p in parts for x in p[0]]
+
+        def rebuild(vals):
+            out, i = {}, 0
+            for k, (f, r) in zip(keys, parts):
+                out[k] = r(vals[i:i + len(f)])
+                i += len(f)
+            return out
+        return flat, rebuild
+    if isinstance(s, (list, tuple)):
+        parts = [_flatten(x) for x in s]
+        flat = [x for p in parts for x in p[0]]
+        cls = type(s)
+
+        def rebuild(vals):
+            out, i = [], 0
+            for f, r in parts:
+                out.append(r(vals[i:i + len(f)]))
+                i += len(f)
+            return out if cls is list else tuple(out)
+        return flat, rebuild
+    return [s], lambda vals: vals[0]

@@ -1,0 +1,36 @@
+import os
+import sys
+
+import numpy as np
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("NEUROFLOW_DATASETS", os.path.join(ROOT, "..", "shared", "datasets"))
+
+from neuroflow.core import context  # noqa: E402
+from neuroflow.core import graph as _graph  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    """Every test starts eager, with an empty default graph and no default session."""
+    st = context.state
+    st.graph_mode, st.symbolic, st.eager_explicit = False, 0, False
+    st.tapes.clear()
+    st.default_session.clear()
+    _graph._default_stack.clear()
+    _graph.reset_default_graph()
+    np.random.seed(0)
+    yield
+    st.graph_mode, st.symbolic, st.eager_explicit = False, 0, False
+    st.tapes.clear()
+    st.default_session.clear()
+    _graph._default_stack.clear()
+
+
+@pytest.fixture
+def graph_mode():
+    """TF1 graph semantics for the test."""
+    context.enter_graph_mode()
+    yield
