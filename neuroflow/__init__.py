@@ -32,3 +32,12 @@ from .ops.control_flow_ops import cond, group, no_op, tuple_ as tuple, while_loo
 from ._api import *  # noqa: F401,F403
 from .ops.random_ops import *  # noqa: F401,F403
 from . import train  # noqa: E402
+from .core.variable_scope import *  # noqa: F401,F403,E402
+from .ops.gather_ops import *  # noqa: F401,F403,E402
+from .math import *  # noqa: F401,F403,E402
+from . import (app, compat, contrib, initializers, layers, linalg, logging, losses, math, nn,  # noqa: E402
+               random, test)
+from .core.graph import GraphKeys as _GK  # noqa: E402,F401
+from .core.errors import OpError as _OpError  # noqa: E402,F401
+AUTO_REUSE = getattr(__import__("neuroflow.core.variable_scope", fromlist=["x"]), "AUTO_REUSE", True)
+newaxis = None

@@ -1,0 +1,1 @@
+"""tf.contrib: the pieces courses use."""
