@@ -6,6 +6,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("NEUROFLOW_DATASETS", os.path.join(ROOT, "..", "shared", "datasets"))
 
 from neuroflow.core import context  # noqa: E402
