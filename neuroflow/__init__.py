@@ -15,7 +15,7 @@ from .core.op import Operation, constant, convert_to_tensor
 from .core.graph import (Graph, GraphKeys, add_to_collection, add_to_collections, control_dependencies,
                          device, get_collection, get_collection_ref, get_default_graph, name_scope,
                          reset_default_graph)
-from .core.variables import (Variable, all_variables, assert_variables_initialized, global_variables,
+from .core.variables import (Variable, all_variables, assign, assign_add, assign_sub, assert_variables_initialized, global_variables,
                              global_variables_initializer, initialize_all_variables,
                              is_variable_initialized, local_variables, local_variables_initializer,
                              model_variables, moving_average_variables, report_uninitialized_variables,

@@ -384,3 +384,25 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
 
 def assert_variables_initialized(var_list=None):
     return report_uninitialized_variables(var_list)
+
+
+def _var_of(ref, what):
+    if not getattr(ref, "_is_variable", False):
+        raise TypeError(f"Invalid value for argument `ref` of tf.{what}: expected a tf.Variable. "
+                        f"Received: ref={ref!r}")
+    return ref
+
+
+def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    """Writes ``value`` into variable ``ref`` when run; returns the new value (``tf.assign``)."""
+    v = _var_of(ref, "assign")
+    value = convert_to_tensor(value, dtype=v.dtype)
+    return Assign(v, "set", validate_shape is not False)._build((value,), name or "Assign")
+
+
+def assign_add(ref, value, use_locking=None, name=None):
+    return _var_of(ref, "assign_add").assign_add(value, name=name)
+
+
+def assign_sub(ref, value, use_locking=None, name=None):
+    return _var_of(ref, "assign_sub").assign_sub(value, name=name)
