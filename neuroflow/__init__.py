@@ -23,7 +23,6 @@ from .core.variables import (Variable, all_variables, assign, assign_add, assign
 from .core.session import InteractiveSession, Session, get_default_session
 from .core.gradients import gradients
 from .core.tape import GradientTape
-from .core.random_seed import set_random_seed
 from .core import errors
 from .ops.math_ops import *  # noqa: F401,F403
 from .ops.reduce_ops import *  # noqa: F401,F403

@@ -5,11 +5,19 @@ from .core import context, dtypes
 from .core.op import Placeholder
 from .core.shape import TensorShape
 
-__all__ = ["placeholder", "placeholder_with_default", "disable_eager_execution",
+__all__ = ["set_random_seed", "placeholder", "placeholder_with_default", "disable_eager_execution",
            "enable_eager_execution", "disable_v2_behavior", "enable_v2_behavior",
            "executing_eagerly", "function", "get_seed", "no_gradient", "NoGradient",
            "RegisterGradient", "print_function", "Print", "assert_equal", "shape_n",
            "init_scope", "get_static_value"]
+
+
+def set_random_seed(seed):
+    """Sets the graph-level seed (``tf.set_random_seed``, TF1): graph ops then draw TensorFlow's
+    own Philox numbers, so seeded course scripts start from the course's values."""
+    from .core.random_seed import set_random_seed as _set
+    context.enter_graph_mode()
+    _set(seed)
 
 
 def placeholder(dtype, shape=None, name=None):

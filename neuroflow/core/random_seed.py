@@ -1,45 +1,65 @@
-"""Seeds as in TF1: a graph-level seed plus an op seed make every session draw the same numbers."""
-import numpy as np
+"""Seeds as TF computes them: a graph-level seed plus an op seed (a per-graph counter) give every
+session the same TF-compatible Philox stream (see philox.py); eager ops draw op seeds from a
+Python RNG seeded by ``tf.random.set_seed``, as TF2's eager context does."""
+import random as _pyrandom
 
 from .graph import get_default_graph
+from .philox import PhiloxGenerator
 
-_DEFAULT_OP_SEED = 87654321
-_eager = {"seed": None, "gen": None, "count": 0}
+DEFAULT_GRAPH_SEED = 87654321
+_MAXINT32 = 2**31 - 1
+_eager = {"seed": None, "rng": None}
 
 
 def set_random_seed(seed):
-    """Sets the graph-level random seed (``tf.set_random_seed``; also seeds eager ops)."""
-    get_default_graph().seed = None if seed is None else int(seed)
-    get_default_graph()._last_op_seed = 0
+    """Sets the graph-level random seed (``tf.set_random_seed``; in eager code also the eager seed)."""
+    g = get_default_graph()
+    g.seed = None if seed is None else int(seed)
+    g._last_op_seed = 0
     _eager["seed"] = None if seed is None else int(seed)
-    _eager["gen"] = np.random.default_rng(None if seed is None else [int(seed), 0])
+    _eager["rng"] = None if seed is None else _pyrandom.Random(int(seed))
 
 
 def get_seed(op_seed):
-    """(graph seed, op seed) as TF1 computes them for a new random op."""
+    """(graph seed, op seed) for a new random op, as ``tf.compat.v1.get_seed`` computes them."""
+    from . import context
     g = get_default_graph()
-    gs = g.seed
+    eager = context.executing_eagerly()
+    gs = _eager["seed"] if eager else g.seed
     if gs is not None:
         if op_seed is None:
-            op_seed = g._next_op_seed()
-        return gs, int(op_seed)
-    if op_seed is not None:
-        return _DEFAULT_OP_SEED, int(op_seed)
-    return None, None
+            if eager:
+                op_seed = _eager["rng"].randint(0, _MAXINT32)
+            else:
+                op_seed = g._last_op_seed
+                g._last_op_seed += 1
+        seeds = (gs % _MAXINT32, int(op_seed) % _MAXINT32)
+    elif op_seed is not None:
+        seeds = (DEFAULT_GRAPH_SEED, int(op_seed) % _MAXINT32)
+    else:
+        return None, None
+    if seeds == (0, 0):
+        return 0, _MAXINT32
+    return seeds
 
 
 def op_generator(op):
-    """A fresh generator for ``op`` in a new session: the same stream in every session when seeded."""
+    """A fresh stream for ``op`` in a new session: the same numbers in every session when seeded."""
     gs, os_ = getattr(op, "seeds", (None, None))
-    if gs is None:
-        return np.random.default_rng()
-    return np.random.default_rng([gs, os_])
+    return PhiloxGenerator(gs, os_)
+
+
+_eager_gens = {}
 
 
 def eager_generator(op):
-    gs, os_ = getattr(op, "seeds", (None, None))
-    if os_ is not None and _eager["seed"] is None and gs == _DEFAULT_OP_SEED:
-        return np.random.default_rng([gs, os_])
-    if _eager["gen"] is None:
-        _eager["gen"] = np.random.default_rng()
-    return _eager["gen"]
+    """The stream for an eager op: one kernel per seed pair continues its stream, as TF2's cache."""
+    seeds = getattr(op, "seeds", (None, None))
+    if seeds == (None, None):
+        return PhiloxGenerator()
+    g = _eager_gens.get(seeds)
+    if g is None:
+        if len(_eager_gens) > 4096:
+            _eager_gens.clear()
+        g = _eager_gens[seeds] = PhiloxGenerator(*seeds)
+    return g
