@@ -40,3 +40,11 @@ from .core.graph import GraphKeys as _GK  # noqa: E402,F401
 from .core.errors import OpError as _OpError  # noqa: E402,F401
 AUTO_REUSE = getattr(__import__("neuroflow.core.variable_scope", fromlist=["x"]), "AUTO_REUSE", True)
 newaxis = None
+from .ops.io_ops import *  # noqa: F401,F403,E402
+
+
+def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    raise AttributeError(f"module 'tensorflow' has no attribute '{name}': tf.{name} is not supported by "
+                         "neuroflow yet")

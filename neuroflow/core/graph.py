@@ -66,6 +66,9 @@ class Graph:
     # ---------------------------------------------------------------- default graph
     @contextlib.contextmanager
     def as_default(self):
+        """Makes this the default graph (TF1 code: also switches to graph mode)."""
+        if not context.state.symbolic:
+            context.enter_graph_mode()
         _default_stack.append(self)
         try:
             yield self
