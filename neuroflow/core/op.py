@@ -85,6 +85,14 @@ class Operation:
             self.outputs = tuple(Tensor(self, i, dt, sh) for i, (sh, dt) in enumerate(specs))
             if graph_mode or any(x.op.graph is g and x.op.name in g._ops_by_name for x in inputs):
                 g._add_op(self)
+                return self.outputs[0] if len(self.outputs) == 1 and not getattr(self, "multi_output", False) \
+                    else self.outputs
+        if g._control_deps:
+            # eager-built nodes keep the scope's control dependencies for a later Session.run
+            for deps in g._control_deps:
+                for d in deps:
+                    if d is not self and not any(d is c for c in self.control_inputs):
+                        self.control_inputs.append(d)
         return self.outputs[0] if len(self.outputs) == 1 and not getattr(self, "multi_output", False) \
             else self.outputs
 

@@ -148,8 +148,8 @@ def _eval_in_session(obj, feed_dict, session):
 
 
 def _result(o, store):
-    if o is None:
-        return None
+    if o is None or isinstance(o, np.generic):
+        return o
     if isinstance(o, np.ndarray):
         if o.ndim == 0:
             return o[()]

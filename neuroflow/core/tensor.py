@@ -151,7 +151,7 @@ def _shape_str2(s):
 
 def _np_repr(v):
     v = to_numpy(v)
-    return np.array2string(v, separator=", ") if v.ndim else repr(v[()])
+    return np.array2string(v, separator=", ") if v.ndim else repr(v.item())
 
 
 class _Ref:

@@ -141,7 +141,8 @@ class Variable:
                 self._ref = r.outputs[0]
             return self._ref
         r = VarRead(self)
-        r.graph, r.inputs, r.control_inputs, r.name = self.graph, (), [], self._name + "/read"
+        r.graph, r.inputs, r.name = self.graph, (), self._name + "/read"
+        r.control_inputs = [d for deps in self.graph._control_deps for d in deps]
         r.outputs = (Tensor(r, 0, self.dtype, self._value.shape, self._value),)
         for tape in st.tapes:
             tape._record(r)
@@ -150,7 +151,12 @@ class Variable:
     def value(self):
         return self._as_tensor()
 
-    read_value = value
+    def read_value(self):
+        """A fresh read of the variable: in graph code it honours the enclosing control_dependencies."""
+        st = context.state
+        if st.graph_mode or st.symbolic or self._value is None:
+            return VarRead(self)._build((), name=self._name + "/read")
+        return self._as_tensor()
 
     def _graph_op(self):
         return self._as_tensor().op
@@ -396,13 +402,16 @@ def _var_of(ref, what):
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
     """Writes ``value`` into variable ``ref`` when run; returns the new value (``tf.assign``)."""
     v = _var_of(ref, "assign")
+    context.enter_graph_mode()
     value = convert_to_tensor(value, dtype=v.dtype)
     return Assign(v, "set", validate_shape is not False)._build((value,), name or "Assign")
 
 
 def assign_add(ref, value, use_locking=None, name=None):
+    context.enter_graph_mode()
     return _var_of(ref, "assign_add").assign_add(value, name=name)
 
 
 def assign_sub(ref, value, use_locking=None, name=None):
+    context.enter_graph_mode()
     return _var_of(ref, "assign_sub").assign_sub(value, name=name)
