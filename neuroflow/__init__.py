@@ -5,6 +5,10 @@ sessions (TF1), eager code with GradientTape (TF2), and ``neuroflow.keras``.
 """
 __version__ = "0.1.0"
 
+from .core import threads as _threads
+
+_threads.apply_default_policy()  # one BLAS thread unless the user chose (see core/threads.py)
+
 from .core import dtypes as _dtypes
 from .core.dtypes import (DType, as_dtype, bfloat16, bool_ as bool, complex64, complex128, double,
                           float16, float32, float64, half, int8, int16, int32, int64, string,
@@ -34,7 +38,7 @@ from . import train  # noqa: E402
 from .core.variable_scope import *  # noqa: F401,F403,E402
 from .ops.gather_ops import *  # noqa: F401,F403,E402
 from .math import *  # noqa: F401,F403,E402
-from . import (app, compat, contrib, initializers, layers, linalg, logging, losses, math, nn,  # noqa: E402
+from . import (app, config, compat, contrib, initializers, layers, linalg, logging, losses, math, nn,  # noqa: E402
                random, test)
 from .core.graph import GraphKeys as _GK  # noqa: E402,F401
 from .core.errors import OpError as _OpError  # noqa: E402,F401
