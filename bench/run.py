@@ -1,0 +1,295 @@
+"""Runs neuroflow's workloads beside the peers (PyTorch, TensorFlow, hand-written NumPy) and compares.
+
+Each measurement runs in its own process (under /usr/bin/time -v for the peak RSS); frameworks
+alternate within every repetition (neuroflow, torch_1t, torch_default, tf, numpy_1t, neuroflow, ...)
+so that a noisy neighbour hits them alike. Prints medians and the ratio neuroflow / peer, and writes
+every record to bench/results/<time>.json.
+
+usage:
+  python bench/run.py --workloads W5 [--repeats 5] [--peers torch,tf,numpy] [--variants nf_2t]
+  python bench/run.py --workloads W5 --peers none        # neuroflow alone
+
+Peers run the shared scripts in shared/bench/peers (NF_BENCH_PEERS) with their own interpreters:
+NF_BENCH_TORCH_PY (default /work/venvs/torch/bin/python), NF_BENCH_TF_PY (/work/venvs/tf/bin/python),
+NF_BENCH_NUMPY_PY (this interpreter). A peer whose interpreter is missing, or cannot import its
+framework, is skipped with a line saying so; so is a workload whose neuroflow script fails to import.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+PEERS = os.environ.get("NF_BENCH_PEERS", os.path.join(ROOT, "..", "shared", "bench", "peers"))
+DATASETS = os.environ.get("NEUROFLOW_DATASETS", os.path.join(ROOT, "..", "shared", "datasets"))
+RESULTS = os.path.join(BENCH, "results")
+
+TORCH_PY = os.environ.get("NF_BENCH_TORCH_PY", "/work/venvs/torch/bin/python")
+TF_PY = os.environ.get("NF_BENCH_TF_PY", "/work/venvs/tf/bin/python")
+NUMPY_PY = os.environ.get("NF_BENCH_NUMPY_PY", sys.executable)
+
+WORKLOADS = {  # id: neuroflow's script
+    "W5": "nf_w5.py",
+    "W1": "nf_w1.py",
+    "W2": "nf_w2.py",
+    "W6mlp": "nf_w6mlp.py",
+}
+
+
+def _cpus():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# name: (python, script path, extra env, module the interpreter must import, peer group)
+FRAMEWORKS = {
+    "neuroflow": (sys.executable, None, {}, "neuroflow", "ours"),
+    # neuroflow with two BLAS threads instead of the default one (--variants nf_2t)
+    "nf_2t": (sys.executable, None, {"NEUROFLOW_NUM_THREADS": "2"}, "neuroflow", "variant"),
+    "torch_1t": (TORCH_PY, os.path.join(PEERS, "bench_torch.py"), {"PEERS_THREADS": "1"}, "torch", "torch"),
+    # torch's own default: one thread per core
+    "torch_default": (TORCH_PY, os.path.join(PEERS, "bench_torch.py"), {"PEERS_THREADS": str(_cpus())},
+                      "torch", "torch"),
+    "tf": (TF_PY, os.path.join(PEERS, "bench_tf.py"), {}, "tensorflow", "tf"),
+    # the hand-written NumPy ceiling, with one BLAS thread as neuroflow uses by default
+    "numpy_1t": (NUMPY_PY, os.path.join(PEERS, "bench_numpy.py"), {"OPENBLAS_NUM_THREADS": "1"}, "numpy",
+                 "numpy"),
+}
+PEER_WORKLOADS = {"numpy": {"W1", "W2", "W3", "W5", "W6cnn", "W6mlp"}}
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return float(f.read().split()[0])
+    except OSError:
+        return None
+
+
+def parse_time_v(err):
+    out = {}
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
+    if m:
+        out["peak_rss_mb"] = int(m.group(1)) / 1024.0
+    for key, pat in (("user_s", r"User time \(seconds\): ([\d.]+)"),
+                     ("sys_s", r"System time \(seconds\): ([\d.]+)")):
+        m = re.search(pat, err)
+        if m:
+            out[key] = float(m.group(1))
+    return out
+
+
+def base_env():
+    env = dict(os.environ)
+    env.setdefault("PEERS_MNIST_DIR", os.path.join(DATASETS, "mnist"))
+    env.setdefault("NEUROFLOW_DATASETS", DATASETS)
+    env.setdefault("W4_STEPS", "50")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["PYTHONPATH"] = ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def command(fw, wl):
+    py, script, _, _, _ = FRAMEWORKS[fw]
+    if script is None:
+        script = os.path.join(BENCH, WORKLOADS[wl])
+    cmd = [py, script, wl] if FRAMEWORKS[fw][4] not in ("ours", "variant") else [py, script]
+    if os.path.exists("/usr/bin/time"):
+        cmd = ["/usr/bin/time", "-v"] + cmd
+    return cmd
+
+
+def available(fw):
+    """None when the framework's interpreter imports its module, else why not."""
+    py, _, _, module, _ = FRAMEWORKS[fw]
+    if not os.path.exists(py):
+        return "interpreter %s not found" % py
+    p = subprocess.run([py, "-c", "import %s" % module], env=base_env(), capture_output=True, text=True)
+    if p.returncode:
+        return "%s cannot import %s: %s" % (py, module, (p.stderr.strip().splitlines() or ["?"])[-1])
+    return None
+
+
+def nf_importable(wl):
+    """None when neuroflow's script for ``wl`` imports, else the error line."""
+    script = os.path.join(BENCH, WORKLOADS[wl])
+    if not os.path.exists(script):
+        return "no script %s" % script
+    p = subprocess.run([sys.executable, script, "--import-only"], env=base_env(), capture_output=True,
+                       text=True, cwd=BENCH)
+    if p.returncode:
+        return (p.stderr.strip().splitlines() or ["exit code %d" % p.returncode])[-1]
+    return None
+
+
+def run_one(fw, wl, rep, timeout, overrides):
+    env = base_env()
+    env.update(FRAMEWORKS[fw][2])
+    env.update(overrides)
+    la0, t0 = loadavg(), time.time()
+    try:
+        p = subprocess.run(command(fw, wl), env=env, capture_output=True, text=True, timeout=timeout,
+                           cwd=BENCH if FRAMEWORKS[fw][1] is None else PEERS)
+        rc, out, err = p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as e:
+        rc, out, err = "timeout", _text(e.stdout), _text(e.stderr)
+    rec = {"framework": fw, "workload": wl, "rep": rep, "rc": rc, "start": t0, "loadavg_before": la0,
+           "loadavg_after": loadavg(), "wall_s": time.time() - t0}
+    rec.update(parse_time_v(err))
+    lines = [ln for ln in out.splitlines() if ln.startswith("RESULT_JSON ")]
+    if lines:
+        res = json.loads(lines[-1][len("RESULT_JSON "):])
+        res["script_framework"] = res.pop("framework")
+        rec.update(res)
+    else:
+        rec["error"] = (err[-1500:] if err else "") + (out[-500:] if out else "")
+    return rec
+
+
+def _text(b):
+    return b.decode(errors="replace") if isinstance(b, bytes) else (b or "")
+
+
+def median(xs):
+    s = sorted(xs)
+    n = len(s)
+    if not n:
+        return None
+    return s[n // 2] if n % 2 else 0.5 * (s[n // 2 - 1] + s[n // 2])
+
+
+def summarize(records, wl, fws):
+    """Per framework: median time, min, max, n; ratio neuroflow/peer of medians and per-repetition."""
+    ok = [r for r in records if r["workload"] == wl and "time_s" in r]
+    rows = {}
+    for fw in fws:
+        ts = [r["time_s"] for r in ok if r["framework"] == fw]
+        if not ts:
+            continue
+        last = [r for r in ok if r["framework"] == fw][-1]
+        rows[fw] = {"median": median(ts), "min": min(ts), "max": max(ts), "n": len(ts),
+                    "unit": last.get("unit"), "final_loss": last.get("final_loss"),
+                    "test_acc": last.get("test_acc"),
+                    "peak_rss_mb": median([r["peak_rss_mb"] for r in ok if r["framework"] == fw
+                                           and "peak_rss_mb" in r])}
+    ours = rows.get("neuroflow")
+    by_rep = {}
+    for r in ok:
+        by_rep.setdefault(r["rep"], {})[r["framework"]] = r["time_s"]
+    for fw, row in rows.items():
+        if ours is None or fw == "neuroflow":
+            continue
+        row["ratio"] = ours["median"] / row["median"]
+        pairs = [d["neuroflow"] / d[fw] for d in by_rep.values() if "neuroflow" in d and fw in d]
+        row["paired_ratio"] = median(pairs)
+        row["paired_ratio_min"] = min(pairs) if pairs else None
+        row["paired_ratio_max"] = max(pairs) if pairs else None
+    return rows
+
+
+def print_table(wl, rows):
+    unit = next((r["unit"] for r in rows.values() if r.get("unit")), "")
+    print("\n%s (%s): median over repeats; ratio = neuroflow / peer (of medians; paired per repeat)" % (wl, unit))
+    print("%-14s %10s %21s %3s %8s %22s %8s %7s %7s" % ("framework", "median", "min-max", "n", "ratio",
+                                                         "paired (min-max)", "loss", "acc", "RSS MB"))
+    for fw, r in rows.items():
+        ratio = "-" if "ratio" not in r else "%.2f" % r["ratio"]
+        paired = "-" if r.get("paired_ratio") is None else "%.2f (%.2f-%.2f)" % (
+            r["paired_ratio"], r["paired_ratio_min"], r["paired_ratio_max"])
+        print("%-14s %10.4g %21s %3d %8s %22s %8s %7s %7s" % (
+            fw, r["median"], "%.4g-%.4g" % (r["min"], r["max"]), r["n"], ratio, paired,
+            _fmt(r["final_loss"], "%.5f"), _fmt(r["test_acc"], "%.4f"), _fmt(r["peak_rss_mb"], "%.0f")))
+
+
+def _fmt(v, f):
+    return "-" if v is None else f % v
+
+
+def git_commit():
+    try:
+        return subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True).stdout.strip() or None
+    except OSError:
+        return None
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--workloads", default="W5", help="comma-separated: " + ",".join(WORKLOADS))
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--peers", default="torch,tf,numpy", help="torch,tf,numpy or none")
+    ap.add_argument("--variants", default="", help="extra neuroflow settings to measure, e.g. nf_2t")
+    ap.add_argument("--timeout", type=int, default=900, help="seconds per measurement")
+    ap.add_argument("--env", action="append", default=[],
+                    help="K=V for every run (e.g. PEERS_MAX_STEPS=150 to shorten W1/W2 epochs)")
+    ap.add_argument("--out", default=None, help="JSON path (default bench/results/<time>.json)")
+    a = ap.parse_args(argv)
+    wls = [w for w in a.workloads.split(",") if w]
+    for w in wls:
+        if w not in WORKLOADS:
+            ap.error("unknown workload %r: expected one of %s" % (w, ", ".join(WORKLOADS)))
+    groups = [g for g in a.peers.split(",") if g and g != "none"]
+    fws = ["neuroflow"] + [v for v in a.variants.split(",") if v]
+    for fw in fws[1:]:
+        if fw not in FRAMEWORKS or FRAMEWORKS[fw][4] != "variant":
+            ap.error("unknown variant %r" % fw)
+    for g in groups:
+        names = [fw for fw, spec in FRAMEWORKS.items() if spec[4] == g]
+        if not names:
+            ap.error("unknown peer %r: expected torch, tf, numpy or none" % g)
+        fws += names
+    overrides = dict(kv.split("=", 1) for kv in a.env)
+
+    skipped, usable = {}, []
+    checked = {}
+    for fw in fws:
+        key = FRAMEWORKS[fw][0], FRAMEWORKS[fw][3]
+        if key not in checked:
+            checked[key] = available(fw)
+        if checked[key]:
+            skipped[fw] = checked[key]
+            print("skip %s: %s" % (fw, checked[key]), flush=True)
+        else:
+            usable.append(fw)
+    print("machine: %d CPUs, load %s; neuroflow %s" % (_cpus(), loadavg(), git_commit()), flush=True)
+
+    records, summary = [], {}
+    for wl in wls:
+        why = nf_importable(wl)
+        if why:
+            print("skip %s: bench/%s fails to import (%s)" % (wl, WORKLOADS[wl], why), flush=True)
+            summary[wl] = {"skipped": why}
+            continue
+        todo = [fw for fw in usable if wl in PEER_WORKLOADS.get(FRAMEWORKS[fw][4], {wl})]
+        for rep in range(a.repeats):
+            for fw in todo:  # alternate: neuroflow, peer, peer, ..., neuroflow, ...
+                rec = run_one(fw, wl, rep, a.timeout, overrides)
+                records.append(rec)
+                shown = "%.4g %s" % (rec["time_s"], rec.get("unit", "")) if "time_s" in rec else \
+                    "FAILED rc=%s: %s" % (rec["rc"], rec.get("error", "").strip().splitlines()[-1:] or "")
+                print("[%s] %-6s %-14s rep%d  %s  load=%s" % (time.strftime("%H:%M:%S"), wl, fw, rep, shown,
+                                                             rec["loadavg_before"]), flush=True)
+        summary[wl] = summarize(records, wl, todo)
+        print_table(wl, summary[wl])
+
+    os.makedirs(RESULTS, exist_ok=True)
+    out = a.out or os.path.join(RESULTS, time.strftime("%Y%m%d-%H%M%S") + "_" + "-".join(wls) + ".json")
+    doc = {"argv": sys.argv[1:] if argv is None else argv, "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+           "machine": {"cpus": _cpus(), "platform": platform.platform(), "python": platform.python_version()},
+           "neuroflow_commit": git_commit(), "skipped": skipped, "env": overrides,
+           "summary": summary, "records": records}
+    with open(out, "w") as f:
+        json.dump(doc, f, indent=1)
+    print("\nwrote %s" % os.path.relpath(out), flush=True)
+    return doc
+
+
+if __name__ == "__main__":
+    main()
