@@ -1,4 +1,6 @@
 """``tf.train``: optimizers, learning-rate schedules, global step, Saver and checkpoints."""
-from .optimizer import Optimizer, GradientDescentOptimizer  # noqa: F401
-from ..ops.io_ops import (Coordinator, batch, input_producer, shuffle_batch,  # noqa: F401,E402
-                          start_queue_runners, string_input_producer)
+from .optimizer import GradientDescentOptimizer, Optimizer, ProximalGradientDescentOptimizer  # noqa: F401
+from .optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, FtrlOptimizer,  # noqa: F401
+                         MomentumOptimizer, RMSPropOptimizer)
+from .learning_rate_decay import *  # noqa: F401,F403
+from .training_util import *  # noqa: F401,F403

@@ -2,60 +2,124 @@
 
 Each optimizer's update for one variable is one stateful op (``_Apply``) whose bound function
 reads the variable and its slots from the run context and updates them in place, so a training
-step costs one Python call per variable.
+step costs one Python call per variable. Hyperparameters given as Python numbers are baked into
+that function; only tensors (schedules, placeholders, variables) are inputs of the op.
 """
+import numbers
+
+import numpy as np
+
 from ..core import context
+from ..core.backend import get_array_module
 from ..core.gradients import gradients
-from ..core.graph import GraphKeys, get_default_graph, name_scope
+from ..core.graph import GraphKeys, control_dependencies, get_default_graph, name_scope
 from ..core.op import Operation, convert_to_tensor
+from ..core.tensor import Tensor
 from ..core.variables import Variable, trainable_variables
 from ..ops.control_flow_ops import group
 
+_VALID_DTYPES = ("float16", "bfloat16", "float32", "float64")
+
 
 class _Apply(Operation):
-    """Updates ``var`` (and its slots) in place from a gradient; subclasses give ``update``."""
+    """Updates ``var`` and its slots in place from a gradient: ``opt._update_fn(var)`` does the math."""
     stateful = True
     differentiable = False
 
-    def __init__(self, opt, var, slots):
-        self.opt, self.var, self.slots = opt, var, slots
+    def __init__(self, opt, var, slots, spec):
+        self.opt, self.var, self.slots, self.spec = opt, var, slots, spec
         self.type = opt._apply_type
 
     def infer(self, *xs):
         return [(self.var._shape.as_tuple(), self.var.dtype)]
 
     def bind(self, ctx):
-        read = ctx.reader(self.var)
-        write = ctx.writer(self.var)
-        slot_reads = [ctx.reader(s) for s in self.slots]
+        read, write = ctx.reader(self.var), ctx.writer(self.var)
+        slots = [(ctx.reader(s), ctx.writer(s)) for s in self.slots]
         update = self.opt._update_fn(self.var)
+        spec = tuple(self.spec)
+        if None not in spec:
+            def apply(g):
+                w = _own(read(), write)
+                update(w, g, [_own(r(), wr) for r, wr in slots], *spec)
+                return w
+            return apply
 
-        def apply(g, *hyper):
-            w = read()
-            if not w.flags.writeable or w.base is not None:
-                w = w.copy()
-                write(w)
-            update(w, g, [r() for r in slot_reads], *hyper)
+        def apply_fed(g, *ts):
+            it = iter(ts)
+            h = [float(next(it)) if c is None else c for c in spec]
+            w = _own(read(), write)
+            update(w, g, [_own(r(), wr) for r, wr in slots], *h)
             return w
-        return apply
+        return apply_fed
+
+
+def _own(a, write):
+    """``a`` if it may be updated in place, else a private copy written back first."""
+    if type(a) is np.ndarray:
+        if a.flags.writeable and a.base is None:
+            return a
+    elif hasattr(a, "__cuda_array_interface__"):  # CuPy arrays are always writeable
+        return a
+    a = get_array_module(a).array(a, copy=True)
+    write(a)
+    return a
+
+
+class _Scratch:
+    """``n`` temporaries for one variable's update, allocated once and reused every step."""
+
+    def __init__(self, n):
+        self.n, self.bufs = n, None
+
+    def __call__(self, w):
+        b = self.bufs
+        if b is None or b[0].shape != w.shape or b[0].dtype != w.dtype:
+            xp = get_array_module(w)
+            b = self.bufs = [xp.empty_like(w) for _ in range(self.n)]
+        return b
+
+
+def _is_number(h):
+    if isinstance(h, (numbers.Number, np.generic)) and not isinstance(h, bool):
+        return True
+    return isinstance(h, np.ndarray) and h.size == 1
+
+
+def _resolve(h):
+    """A hyperparameter as given: a callable is called (TF1 eager), a schedule tensor is re-read."""
+    if callable(h) and not hasattr(h, "op") and not _is_number(h):
+        h = h()
+    if isinstance(h, Tensor) and h._value is not None and context.executing_eagerly():
+        fresh = getattr(h.op, "_recompute", None)
+        if fresh is not None:
+            return fresh()
+    return h
 
 
 class Optimizer:
     """Base class of the TF1 optimizers (``tf.train.Optimizer``).
 
-    Subclasses define ``_slot_names``, ``_hyper()`` (tensors fed to the update each step) and
+    Subclasses set ``_slot_names`` (in creation order), ``_hyper()`` (the hyperparameters the
+    update reads: Python numbers are baked in, tensors and variables are read every step) and
     ``_update_fn(var)`` returning ``update(w, g, slots, *hyper)`` that changes w and slots in place.
+
+    Example:
+      >>> opt = tf.train.GradientDescentOptimizer(0.1)
+      >>> train = opt.minimize(cost, global_step=global_step)
     """
 
     GATE_NONE, GATE_OP, GATE_GRAPH = 0, 1, 2
     _slot_names = ()
     _apply_type = "ApplyGradient"
 
-    def __init__(self, use_locking=False, name="Optimizer"):
+    def __init__(self, use_locking, name):
+        if not name:
+            raise ValueError("Must specify the optimizer name")
         self._use_locking = use_locking
         self._name = name
-        self._slots = {}  # (slot name, var) -> Variable
-        self._non_slot = {}
+        self._slots = {}     # slot name -> {var: slot Variable}
+        self._non_slot = {}  # (name, graph) -> Variable
 
     def get_name(self):
         return self._name
@@ -63,13 +127,24 @@ class Optimizer:
     # ---------------------------------------------------------------- public API
     def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP,
                  aggregation_method=None, colocate_gradients_with_ops=False, name=None, grad_loss=None):
-        """Adds ops that compute gradients of ``loss`` and apply them (``Optimizer.minimize``)."""
-        gvs = self.compute_gradients(loss, var_list=var_list, grad_loss=grad_loss)
+        """Adds ops that compute gradients of ``loss`` and apply them (``Optimizer.minimize``).
+
+        Args:
+          loss: a Tensor (graph mode) or a callable returning the loss (eager mode).
+          global_step: optional Variable to increment by one after the variables are updated.
+          var_list: the variables to update; default: the trainable variables.
+        Returns:
+          The operation that applies the update (and increments ``global_step``).
+        """
+        gvs = self.compute_gradients(loss, var_list=var_list, gate_gradients=gate_gradients,
+                                     aggregation_method=aggregation_method,
+                                     colocate_gradients_with_ops=colocate_gradients_with_ops,
+                                     grad_loss=grad_loss)
         vars_with_grad = [v for g, v in gvs if g is not None]
         if not vars_with_grad:
             raise ValueError("No gradients provided for any variable, check your graph for ops that do "
                              "not support gradients, between variables %s and loss %s."
-                             % ([str(v.name) for _, v in gvs], loss))
+                             % ([str(v) for _, v in gvs], loss))
         return self.apply_gradients(gvs, global_step=global_step, name=name)
 
     def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP, aggregation_method=None,
@@ -78,15 +153,20 @@ class Optimizer:
         if callable(loss) and not hasattr(loss, "op"):
             from ..core.tape import GradientTape
             with GradientTape() as tape:
+                if var_list is not None and not callable(var_list):
+                    tape.watch(list(var_list))
                 value = loss()
             if var_list is None:
                 var_list = list(tape.watched_variables())
             var_list = var_list() if callable(var_list) else list(var_list)
             grads = tape.gradient(value, var_list)
-            return list(zip(grads, var_list))
+            gvs = list(zip(grads, var_list))
+            _check_dtypes([v for g, v in gvs if g is not None])
+            return gvs
         if not context.state.symbolic:
             context.enter_graph_mode()
         loss = convert_to_tensor(loss)
+        _check_dtypes([loss])
         if var_list is None:
             var_list = trainable_variables() + get_default_graph().get_collection(
                 GraphKeys.TRAINABLE_RESOURCE_VARIABLES)
@@ -95,21 +175,29 @@ class Optimizer:
             raise ValueError("No variables to optimize.")
         with name_scope("gradients"):
             grads = gradients(loss, var_list, grad_ys=grad_loss)
-        return list(zip(grads, var_list))
+        gvs = list(zip(grads, var_list))
+        _check_dtypes([v for g, v in gvs if g is not None])
+        return gvs
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
-        """An op that applies the gradients to the variables (``Optimizer.apply_gradients``)."""
+        """An op that applies the gradients to the variables (``Optimizer.apply_gradients``).
+
+        In eager mode the variables are updated at once.
+        """
         gvs = [(g, v) for g, v in grads_and_vars]
         if not gvs:
             raise ValueError("No variables provided.")
-        if all(g is None for g, _ in gvs):
-            raise ValueError("No gradients provided for any variable: %s." % ([v.name for _, v in gvs],))
-        with name_scope(name or self._name):
-            var_list = [v for g, v in gvs if g is not None]
-            with context.symbolic() if context.state.graph_mode else _Null():
-                self._create_slots(var_list)
-                self._prepare()
-            ops = []
+        var_list = [v for g, v in gvs if g is not None]
+        if not var_list:
+            raise ValueError("No gradients provided for any variable: %s." % ([str(v) for _, v in gvs],))
+        st = context.state
+        graph_mode = st.graph_mode or st.symbolic
+        with context.symbolic() if st.graph_mode else _Null():
+            self._create_slots(var_list)
+        with name_scope(name, self._name) as scope:
+            self._prepare()
+            spec, tensors = self._hyper_spec()
+            grads = []
             for g, v in gvs:
                 if g is None:
                     continue
@@ -117,59 +205,127 @@ class Optimizer:
                 if g.dtype is not v.dtype:
                     from ..ops.math_ops import cast
                     g = cast(g, v.dtype)
-                slots = [self._slots[(n, v)] for n in self._slot_names]
-                hyper = tuple(convert_to_tensor(h, dtype=v.dtype) if not hasattr(h, "op") else h
-                              for h in self._hyper(v))
-                out = _Apply(self, v, slots)._build((g,) + hyper, name="update_" + v.op.name)
-                ops.append(out.op)
-            finish = self._finish(ops)
+                grads.append((g, v))
+            # every gradient is computed before any variable changes in place
+            gate = [g.op for g, _ in grads] if graph_mode else None
+            update_ops = []
+            for g, v in grads:
+                slots = [self._slots[n][v] for n in self._slot_names if v in self._slots.get(n, {})]
+                out = _Apply(self, v, slots, spec)._build((g,) + tensors, name="update_" + v.op.name,
+                                                          control_inputs=gate)
+                update_ops.append(out.op)
             if global_step is None:
-                return group(*finish, name=name or self._name)
-            from ..core.graph import control_dependencies
-            with control_dependencies(finish):
-                step = global_step.assign_add(1, name=name or self._name)
-            return step.op if hasattr(step, "op") else step
+                apply_updates = self._finish(update_ops, "apply")
+            else:
+                with control_dependencies([self._finish(update_ops, "update")]):
+                    apply_updates = global_step.assign_add(1, name="global_step_add")
+                apply_updates = getattr(apply_updates, "op", apply_updates)
+        if graph_mode:
+            _rename(apply_updates, scope[:-1])  # TF1 names the train op like its scope ("Adam")
+        if graph_mode:
+            train_ops = get_default_graph().get_collection_ref(GraphKeys.TRAIN_OP)
+            if apply_updates not in train_ops:
+                train_ops.append(apply_updates)
+        return apply_updates
+
+    def _hyper_spec(self):
+        """(spec, tensors): per hyperparameter a baked float, or None for the next tensor input."""
+        spec, tensors = [], []
+        for h in self._hyper():
+            h = _resolve(h)
+            if _is_number(h):
+                spec.append(float(h))
+            else:
+                spec.append(None)
+                tensors.append(convert_to_tensor(h))
+        return spec, tuple(tensors)
 
     # ---------------------------------------------------------------- slots
     def _create_slots(self, var_list):
-        for n in self._slot_names:
-            for v in var_list:
-                if (n, v) not in self._slots:
-                    self._slots[(n, v)] = self._zeros_slot(v, n)
+        for v in var_list:
+            for n in self._slot_names:
+                self._zeros_slot(v, n, self._name)
 
-    def _zeros_slot(self, var, slot_name, init=0.0):
-        from ..ops.array_ops import fill
-        with name_scope(var.op.name + "/"):
-            shape = var._shape.as_list()
-            return Variable(fill(shape, init, dtype=var.dtype) if init else _zeros(shape, var.dtype),
-                            trainable=False, name=self._name if slot_name == self._slot_names[0]
-                            else self._name + "_%d" % self._slot_names.index(slot_name))
+    def _get_or_make_slot(self, var, value, slot_name, op_name):
+        """The slot ``slot_name`` of ``var``, made with initial value ``value`` (a constant) if new."""
+        named = self._slots.setdefault(slot_name, {})
+        if var not in named:
+            with name_scope(var.op.name + "/"):
+                init = _const_like(var, value)
+                named[var] = Variable(init, trainable=False, name=op_name, dtype=var.dtype)
+        return named[var]
+
+    def _zeros_slot(self, var, slot_name, op_name):
+        return self._get_or_make_slot(var, 0.0, slot_name, op_name)
+
+    def _create_non_slot_variable(self, initial_value, name, colocate_with=None):
+        key = (name, get_default_graph())
+        v = self._non_slot.get(key)
+        if v is None:
+            v = self._non_slot[key] = Variable(initial_value, trainable=False, name=name)
+        return v
+
+    def _get_non_slot_variable(self, name, graph=None):
+        return self._non_slot.get((name, graph or get_default_graph()))
+
+    def _non_slot_variables(self):
+        return list(self._non_slot.values())
 
     def get_slot(self, var, name):
-        return self._slots.get((name, var))
+        """The slot variable ``name`` made for ``var`` (e.g. Adam's "m"), or None."""
+        return self._slots.get(name, {}).get(var)
 
     def get_slot_names(self):
-        return list(self._slot_names)
+        return sorted(self._slots)
 
     def variables(self):
-        return [s for s in self._slots.values()] + list(self._non_slot.values())
+        """The variables this optimizer made (slots and e.g. Adam's beta powers), sorted by name."""
+        g = get_default_graph()
+        out = [v for (n, graph), v in self._non_slot.items() if graph is g]
+        for named in self._slots.values():
+            out.extend(s for s in named.values() if s.graph is g)
+        return sorted(out, key=lambda v: v.name)
 
+    # ---------------------------------------------------------------- for subclasses
     def _prepare(self):
         pass
 
-    def _finish(self, update_ops):
-        return update_ops
+    def _finish(self, update_ops, name_scope):
+        return group(*update_ops, name=name_scope)
 
-    def _hyper(self, var):
+    def _hyper(self):
         raise NotImplementedError
 
     def _update_fn(self, var):
         raise NotImplementedError
 
 
-def _zeros(shape, dtype):
-    from ..ops.array_ops import zeros
-    return zeros(shape, dtype=dtype)
+def _const_like(var, value):
+    """An initial-value tensor of var's shape and dtype filled with ``value``."""
+    from ..ops.array_ops import fill, zeros, zeros_like
+    shape = var._shape
+    if not shape.is_fully_defined():
+        z = zeros_like(var.initialized_value())
+        return z if value == 0 else z + value
+    if value == 0:
+        return zeros(shape.as_list(), dtype=var.dtype)
+    return fill(shape.as_list(), value, dtype=var.dtype)
+
+
+def _rename(op, full_name):
+    g = op.graph
+    if full_name and g is not None and g._ops_by_name.get(op.name) is op \
+            and full_name not in g._ops_by_name:
+        del g._ops_by_name[op.name]
+        op.name = full_name
+        g._ops_by_name[full_name] = op
+
+
+def _check_dtypes(tensors):
+    for t in tensors:
+        if t.dtype.name not in _VALID_DTYPES:
+            raise ValueError("Invalid type %r for %s, expected: %s." % (
+                t.dtype, t.name, ["tf." + d for d in _VALID_DTYPES]))
 
 
 class _Null:
@@ -180,22 +336,64 @@ class _Null:
         return False
 
 
-def _lr(learning_rate):
-    return learning_rate() if callable(learning_rate) and not hasattr(learning_rate, "op") else learning_rate
-
-
 class GradientDescentOptimizer(Optimizer):
-    """w -= learning_rate * g (``tf.train.GradientDescentOptimizer``)."""
+    """Plain gradient descent: ``var -= learning_rate * g`` (``tf.train.GradientDescentOptimizer``).
+
+    Args:
+      learning_rate: a Python float or a scalar Tensor (e.g. a decay schedule).
+    Example:
+      >>> train = tf.train.GradientDescentOptimizer(learning_rate=0.01).minimize(cost)
+    """
     _apply_type = "ApplyGradientDescent"
 
     def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
         super().__init__(use_locking, name)
         self._learning_rate = learning_rate
 
-    def _hyper(self, var):
-        return (_lr(self._learning_rate),)
+    def _hyper(self):
+        return (self._learning_rate,)
 
     def _update_fn(self, var):
+        scratch = _Scratch(1)
+
         def update(w, g, slots, lr):
-            w -= lr * g
+            xp = get_array_module(w)
+            t, = scratch(w)
+            xp.multiply(g, lr, out=t)
+            w -= t
+        return update
+
+
+class ProximalGradientDescentOptimizer(Optimizer):
+    """Gradient descent with L1/L2 proximal steps (``tf.train.ProximalGradientDescentOptimizer``).
+
+    prox = var - lr * g; var = sign(prox) / (1 + lr * l2) * max(|prox| - lr * l1, 0).
+    """
+    _apply_type = "ApplyProximalGradientDescent"
+
+    def __init__(self, learning_rate, l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+                 use_locking=False, name="ProximalGradientDescent"):
+        super().__init__(use_locking, name)
+        self._learning_rate = learning_rate
+        self._l1_regularization_strength = l1_regularization_strength
+        self._l2_regularization_strength = l2_regularization_strength
+
+    def _hyper(self):
+        return (self._learning_rate, self._l1_regularization_strength, self._l2_regularization_strength)
+
+    def _update_fn(self, var):
+        scratch = _Scratch(1)
+
+        def update(w, g, slots, lr, l1, l2):
+            xp = get_array_module(w)
+            t, = scratch(w)
+            xp.multiply(g, lr, out=t)
+            w -= t
+            if l1 > 0:
+                xp.abs(w, out=t)
+                t -= lr * l1
+                xp.maximum(t, 0, out=t)
+                xp.copysign(t, w, out=w)  # sign(prox) * max(|prox| - lr*l1, 0)
+            if l2 > 0:
+                w /= 1 + lr * l2
         return update
