@@ -1,8 +1,33 @@
-"""Elementwise arithmetic and math, matmul, add_n, cast, comparisons and logic (``tf.math``)."""
+"""Elementwise arithmetic, cast, add_n, matmul, comparisons, logic and select (``tf.*``).
+
+One-input math lives in ``unary_ops``, linear algebra (tensordot, einsum, norm, inverse ...) in
+``linalg_ops`` and clipping in ``clip_ops``; all are re-exported from here so that they reach the
+top-level namespace (``neuroflow/__init__`` star-imports this module).
+"""
 from ..core import tensor as _tensor
+from ..core.errors import InvalidArgumentError
 from ..core.shape import broadcast_dims
 from ._base import (Operation, binary_inputs, check_same_dtype, convert_to_tensor, dims, dtypes,
                     get_array_module, np, sum_to_like)
+from .unary_ops import *  # noqa: F401,F403 - one-input math, used in gradients here
+from .unary_ops import _unary
+from . import unary_ops as _unary_ops
+
+
+def _ls(d):
+    return "[%s]" % ",".join("?" if x is None else str(x) for x in d)
+
+
+def _raise_incompatible(op_type, *xs):
+    """Eager broadcasting failure, reported as TF does; returns if that was not the cause."""
+    shapes = [np.shape(x._value) for x in xs if x._value is not None]
+    if len(shapes) < len(xs):
+        return
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise InvalidArgumentError(None, None, "Incompatible shapes: %s [Op:%s]" % (
+            " vs. ".join(_ls(s) for s in shapes), op_type)) from None
 
 
 # ==================================================================== binary arithmetic
@@ -10,7 +35,11 @@ class _Binary(Operation):
     def __call__(self, x, y, name=None):
         x, y = binary_inputs(x, y)
         check_same_dtype(self.type, x, y)
-        return self._build((x, y), name)
+        try:
+            return self._build((x, y), name)
+        except ValueError:
+            _raise_incompatible(self.type, x, y)
+            raise
 
 
 class Add(_Binary):
@@ -50,12 +79,12 @@ class RealDiv(_Binary):
     type = "RealDiv"
 
     def forward(self, x0, x1):
-        y = x0 / x1
-        return y.astype(x0.dtype, copy=False) if hasattr(y, "astype") and y.dtype != x0.dtype else y
+        return x0 / x1
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return sum_to_like(gy / x1, x0), sum_to_like(-gy * x0 / (x1 * x1), x1)
+        gx0 = gy / x1
+        return sum_to_like(gx0, x0), sum_to_like(-gx0 * x0 / x1, x1)
 
 
 class FloorDiv(_Binary):
@@ -67,6 +96,7 @@ class FloorDiv(_Binary):
 
 
 class FloorMod(_Binary):
+    """x - floor(x / y) * y: the result takes the sign of y."""
     type = "FloorMod"
 
     def forward(self, x0, x1):
@@ -74,7 +104,31 @@ class FloorMod(_Binary):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return sum_to_like(gy, x0), sum_to_like(-gy * floor(x0 / x1), x1)
+        return sum_to_like(gy, x0), sum_to_like(-gy * floordiv(x0, x1), x1)
+
+
+class TruncateDiv(_Binary):
+    """x / y rounded toward zero (C semantics)."""
+    type = "TruncateDiv"
+    differentiable = False
+
+    def forward(self, x0, x1):
+        xp = get_array_module(x0)
+        if x0.dtype.kind == "f":
+            return xp.trunc(x0 / x1)
+        return (x0 - xp.fmod(x0, x1)) // x1  # exact: x - fmod(x, y) is a multiple of y
+
+
+class TruncateMod(_Binary):
+    """x - trunc(x / y) * y: the result takes the sign of x."""
+    type = "TruncateMod"
+
+    def forward(self, x0, x1):
+        return get_array_module(x0).fmod(x0, x1)
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        return sum_to_like(gy, x0), sum_to_like(-gy * truncatediv(x0, x1), x1)
 
 
 class Pow(_Binary):
@@ -87,8 +141,9 @@ class Pow(_Binary):
         x0, x1 = self.inputs
         y = self.outputs[0]
         gx0 = gy * x1 * pow(x0, x1 - 1)
-        safe = where(greater(x0, 0), x0, ones_like_(x0))
-        gx1 = gy * y * where(greater(x0, 0), log(safe), zeros_like_(x0))
+        # d/dy x^y = x^y log x, taken as 0 where x <= 0 (as TF) so no NaN leaks in
+        pos = greater(x0, 0)
+        gx1 = gy * y * where(pos, log(where(pos, x0, ones_like_(x0))), zeros_like_(x0))
         return sum_to_like(gx0, x0), sum_to_like(gx1, x1)
 
 
@@ -100,8 +155,9 @@ class Maximum(_Binary):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        m = cast(greater_equal(x0, x1), gy.dtype)
-        return sum_to_like(gy * m, x0), sum_to_like(gy * (1 - m), x1)
+        m = greater_equal(x0, x1)  # ties go to x, as TF
+        z = zeros_like_(gy)
+        return sum_to_like(where(m, gy, z), x0), sum_to_like(where(m, z, gy), x1)
 
 
 class Minimum(_Binary):
@@ -112,8 +168,9 @@ class Minimum(_Binary):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        m = cast(less_equal(x0, x1), gy.dtype)
-        return sum_to_like(gy * m, x0), sum_to_like(gy * (1 - m), x1)
+        m = less_equal(x0, x1)
+        z = zeros_like_(gy)
+        return sum_to_like(where(m, gy, z), x0), sum_to_like(where(m, z, gy), x1)
 
 
 class SquaredDifference(_Binary):
@@ -129,27 +186,137 @@ class SquaredDifference(_Binary):
         return sum_to_like(g, x0), sum_to_like(-g, x1)
 
 
+class Atan2(_Binary):
+    """atan(y / x) in the right quadrant; inputs are (y, x) as in TF."""
+    type = "Atan2"
+
+    def forward(self, y, x):
+        return get_array_module(y).arctan2(y, x)
+
+    def backward(self, gz):
+        y, x = self.inputs
+        g = gz / (x * x + y * y)
+        return sum_to_like(g * x, y), sum_to_like(-g * y, x)
+
+
+class DivNoNan(_Binary):
+    """x / y, and 0 wherever y == 0."""
+    type = "DivNoNan"
+
+    def forward(self, x0, x1):
+        xp = get_array_module(x0)
+        zero = x1 == 0
+        return xp.where(zero, 0, x0 / xp.where(zero, 1, x1))
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        return (sum_to_like(divide_no_nan(gy, x1), x0),
+                sum_to_like(gy * divide_no_nan(divide_no_nan(-x0, x1), x1), x1))
+
+
+class MulNoNan(_Binary):
+    """x * y, and 0 wherever y == 0 (even where x is inf or NaN)."""
+    type = "MulNoNan"
+
+    def forward(self, x0, x1):
+        return get_array_module(x0).where(x1 == 0, 0, x0 * x1)
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        return sum_to_like(multiply_no_nan(gy, x1), x0), sum_to_like(multiply_no_nan(x0, gy), x1)
+
+
+class Xlogy(_Binary):
+    """x * log(y), and 0 wherever x == 0."""
+    type = "Xlogy"
+
+    def forward(self, x0, x1):
+        xp = get_array_module(x0)
+        zero = x0 == 0
+        return xp.where(zero, 0, x0 * xp.log(xp.where(zero, 1, x1)))
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        nz = cast(not_equal(x0, 0), gy.dtype)
+        return sum_to_like(gy * xlogy(nz, x1), x0), sum_to_like(gy * xdivy(x0, x1), x1)
+
+
+class Xdivy(_Binary):
+    """x / y, and 0 wherever x == 0."""
+    type = "Xdivy"
+
+    def forward(self, x0, x1):
+        xp = get_array_module(x0)
+        zero = x0 == 0
+        return xp.where(zero, 0, x0 / xp.where(zero, 1, x1))
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        nz = cast(not_equal(x0, 0), gy.dtype)
+        return sum_to_like(gy * xdivy(nz, x1), x0), sum_to_like(-gy * xdivy(x0, x1 * x1), x1)
+
+
+class Xlog1py(_Binary):
+    """x * log1p(y), and 0 wherever x == 0."""
+    type = "Xlog1py"
+
+    def forward(self, x0, x1):
+        xp = get_array_module(x0)
+        zero = x0 == 0
+        return xp.where(zero, 0, x0 * xp.log1p(xp.where(zero, 0, x1)))
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        nz = cast(not_equal(x0, 0), gy.dtype)
+        return sum_to_like(gy * xlog1py(nz, x1), x0), sum_to_like(gy * xdivy(x0, x1 + 1), x1)
+
+
 def add(x, y, name=None):
-    """x + y elementwise, with broadcasting (``tf.add``)."""
-    return Add()(x, y, name=name or ("add" if name is None else name))
+    """x + y elementwise, with broadcasting (``tf.add``).
+
+    Example:
+      >>> tf.add([1.0, 2.0], 3.0).numpy()
+      array([4., 5.], dtype=float32)
+    """
+    return Add()(x, y, name=name or "Add")
 
 
 def subtract(x, y, name=None):
-    return Sub()(x, y, name=name or "sub")
+    """x - y elementwise, with broadcasting (``tf.subtract``)."""
+    return Sub()(x, y, name=name or "Sub")
 
 
 def multiply(x, y, name=None):
-    return Mul()(x, y, name=name or "mul")
+    """x * y elementwise, with broadcasting (``tf.multiply``)."""
+    return Mul()(x, y, name=name or "Mul")
+
+
+# TF's true division table: small ints divide in float32, 32/64-bit ints in float64
+_TRUEDIV = {"int8": dtypes.float32, "uint8": dtypes.float32, "int16": dtypes.float32,
+            "uint16": dtypes.float32, "int32": dtypes.float64, "int64": dtypes.float64,
+            "uint32": dtypes.float64, "uint64": dtypes.float64}
 
 
 def truediv(x, y, name=None):
+    """x / y with true division; integer inputs are cast to float first, as TF (``tf.truediv``).
+
+    Example:
+      >>> (tf.constant(7) / tf.constant(2)).numpy()
+      3.5
+    """
     x, y = binary_inputs(x, y)
-    if x.dtype.is_integer:  # TF: int / int -> float64 (int32 -> float64)
-        x, y = cast(x, dtypes.float64), cast(y, dtypes.float64)
+    if x.dtype is not y.dtype:
+        raise TypeError(f"x and y must have the same dtype, got {x.dtype!r} != {y.dtype!r}")
+    if not (x.dtype.is_floating or x.dtype.is_complex):
+        dt = _TRUEDIV.get(x.dtype.name)
+        if dt is None:
+            raise TypeError(f"Invalid dtype {x.dtype!r} in __truediv__")
+        x, y = cast(x, dt), cast(y, dt)
     return RealDiv()(x, y, name=name or "truediv")
 
 
 def divide(x, y, name=None):
+    """x / y, true division (``tf.divide``)."""
     return truediv(x, y, name=name or "truediv")
 
 
@@ -166,9 +333,7 @@ def realdiv(x, y, name=None):
 
 
 def floordiv(x, y, name=None):
-    x, y = binary_inputs(x, y)
-    if x.dtype.is_floating:
-        return floor(RealDiv()(x, y), name=name or "floordiv")
+    """floor(x / y) elementwise, for integers and floats (``tf.floordiv``)."""
     return FloorDiv()(x, y, name=name or "floordiv")
 
 
@@ -176,14 +341,26 @@ floor_div = floordiv
 
 
 def floormod(x, y, name=None):
-    return FloorMod()(x, y, name=name or "mod")
+    """x mod y with the sign of y, as Python's % (``tf.floormod`` / ``tf.mod``)."""
+    return FloorMod()(x, y, name=name or "FloorMod")
 
 
 mod = floormod
 
 
+def truncatediv(x, y, name=None):
+    """x / y rounded toward zero (``tf.truncatediv``)."""
+    return TruncateDiv()(x, y, name=name or "TruncateDiv")
+
+
+def truncatemod(x, y, name=None):
+    """x mod y with the sign of x, as C's fmod (``tf.truncatemod``)."""
+    return TruncateMod()(x, y, name=name or "TruncateMod")
+
+
 def pow(x, y, name=None):  # noqa: A001 - TF's name
-    return Pow()(x, y, name=name or "pow")
+    """x ** y elementwise (``tf.pow``)."""
+    return Pow()(x, y, name=name or "Pow")
 
 
 def maximum(x, y, name=None):
@@ -195,186 +372,88 @@ def minimum(x, y, name=None):
 
 
 def squared_difference(x, y, name=None):
+    """(x - y) ** 2 elementwise (``tf.squared_difference``)."""
     return SquaredDifference()(x, y, name=name or "SquaredDifference")
 
 
+def atan2(y, x, name=None):
+    """The angle of the point (x, y): atan(y / x) in the right quadrant (``tf.atan2``)."""
+    return Atan2()(y, x, name=name or "Atan2")
+
+
+def div_no_nan(x, y, name=None):
+    """x / y, returning 0 where y is 0 (``tf.div_no_nan``)."""
+    return DivNoNan()(x, y, name=name or "div_no_nan")
+
+
+divide_no_nan = div_no_nan
+
+
+def multiply_no_nan(x, y, name=None):
+    """x * y, returning 0 where y is 0 even if x is inf or NaN (``tf.math.multiply_no_nan``)."""
+    return MulNoNan()(x, y, name=name or "MulNoNan")
+
+
+def xlogy(x, y, name=None):
+    """x * log(y), returning 0 where x is 0 (``tf.math.xlogy``)."""
+    return Xlogy()(x, y, name=name or "Xlogy")
+
+
+def xdivy(x, y, name=None):
+    """x / y, returning 0 where x is 0 (``tf.math.xdivy``)."""
+    return Xdivy()(x, y, name=name or "Xdivy")
+
+
+def xlog1py(x, y, name=None):
+    """x * log1p(y), returning 0 where x is 0 (``tf.math.xlog1py``)."""
+    return Xlog1py()(x, y, name=name or "Xlog1py")
+
+
+def reciprocal_no_nan(x, name=None):
+    """1 / x, returning 0 where x is 0 (``tf.math.reciprocal_no_nan``)."""
+    x = convert_to_tensor(x)
+    return div_no_nan(ones_like_(x), x, name=name or "reciprocal_no_nan")
+
+
+def polyval(coeffs, x, name=None):
+    """coeffs[0] * x**(n-1) + ... + coeffs[n-1], by Horner's rule (``tf.math.polyval``)."""
+    if not isinstance(coeffs, (list, tuple)):
+        raise ValueError(f"Argument coeffs must be list type found {type(coeffs)}.")
+    x = convert_to_tensor(x)
+    if not coeffs:
+        return zeros_like_(x)
+    y = convert_to_tensor(coeffs[0], dtype_hint=x.dtype)
+    for c in coeffs[1:]:
+        y = y * x + c
+    from .array_ops import identity
+    return identity(y, name=name or "polyval")
+
+
+def conj(x, name=None):
+    """The complex conjugate; real tensors are returned unchanged (``tf.conj``)."""
+    x = convert_to_tensor(x)
+    if x.dtype.is_complex:
+        raise NotImplementedError("Complex tensors are not supported by neuroflow yet.")
+    return x
+
+
+def real(input, name=None):  # noqa: A002
+    """The real part; real tensors are returned unchanged (``tf.real``)."""
+    return conj(input, name)
+
+
+def imag(input, name=None):  # noqa: A002
+    """The imaginary part: zeros for real tensors (``tf.imag``)."""
+    return zeros_like_(conj(input))
+
+
 def scalar_mul(scalar, x, name=None):
-    return multiply(scalar, x, name=name)
-
-
-# ==================================================================== unary math
-class _Unary(Operation):
-    def __call__(self, x, name=None):
-        return self._build((convert_to_tensor(x),), name)
-
-
-def _unary(cls_name, fwd, bwd, tf_type=None, differentiable=True, float_only=False):
-    """Makes a one-input op class: fwd(xp, x) -> y; bwd(x, y, gy) -> gx (neuroflow ops)."""
-    def forward(self, x):
-        return fwd(get_array_module(x), x)
-
-    def backward(self, gy):
-        return bwd(self.inputs[0], self.outputs[0], gy)
-
-    return type(cls_name, (_Unary,), {"type": tf_type or cls_name, "forward": forward,
-                                      "backward": backward, "differentiable": differentiable})
-
-
-Neg = _unary("Neg", lambda xp, x: -x, lambda x, y, gy: -gy)
-Abs = _unary("Abs", lambda xp, x: xp.abs(x), lambda x, y, gy: gy * sign(x))
-Sign = _unary("Sign", lambda xp, x: xp.sign(x), None, differentiable=False)
-Square = _unary("Square", lambda xp, x: x * x, lambda x, y, gy: gy * 2 * x)
-Sqrt = _unary("Sqrt", lambda xp, x: xp.sqrt(x), lambda x, y, gy: gy * 0.5 / y)
-Rsqrt = _unary("Rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda x, y, gy: gy * -0.5 * y * y * y)
-Exp = _unary("Exp", lambda xp, x: xp.exp(x), lambda x, y, gy: gy * y)
-Expm1 = _unary("Expm1", lambda xp, x: xp.expm1(x), lambda x, y, gy: gy * (y + 1))
-Log = _unary("Log", lambda xp, x: xp.log(x), lambda x, y, gy: gy / x)
-Log1p = _unary("Log1p", lambda xp, x: xp.log1p(x), lambda x, y, gy: gy / (x + 1))
-Reciprocal = _unary("Reciprocal", lambda xp, x: 1 / x, lambda x, y, gy: -gy * y * y)
-Sin = _unary("Sin", lambda xp, x: xp.sin(x), lambda x, y, gy: gy * cos(x))
-Cos = _unary("Cos", lambda xp, x: xp.cos(x), lambda x, y, gy: -gy * sin(x))
-Tan = _unary("Tan", lambda xp, x: xp.tan(x), lambda x, y, gy: gy * (1 + y * y))
-Asin = _unary("Asin", lambda xp, x: xp.arcsin(x), lambda x, y, gy: gy * rsqrt(1 - x * x))
-Acos = _unary("Acos", lambda xp, x: xp.arccos(x), lambda x, y, gy: -gy * rsqrt(1 - x * x))
-Atan = _unary("Atan", lambda xp, x: xp.arctan(x), lambda x, y, gy: gy / (1 + x * x))
-Sinh = _unary("Sinh", lambda xp, x: xp.sinh(x), lambda x, y, gy: gy * cosh(x))
-Cosh = _unary("Cosh", lambda xp, x: xp.cosh(x), lambda x, y, gy: gy * sinh(x))
-Tanh = _unary("Tanh", lambda xp, x: xp.tanh(x), lambda x, y, gy: gy * (1 - y * y))
-# sigmoid through tanh: stable for large |x| (no overflow in exp)
-Sigmoid = _unary("Sigmoid", lambda xp, x: (xp.tanh(x * 0.5) * 0.5 + 0.5).astype(x.dtype, copy=False),
-                 lambda x, y, gy: gy * y * (1 - y))
-Floor = _unary("Floor", lambda xp, x: xp.floor(x), None, differentiable=False)
-Ceil = _unary("Ceil", lambda xp, x: xp.ceil(x), None, differentiable=False)
-Round = _unary("Round", lambda xp, x: xp.round(x), None, differentiable=False)  # half to even, as TF
-Rint = _unary("Rint", lambda xp, x: xp.rint(x), None, differentiable=False)
-IsNan = _unary("IsNan", lambda xp, x: xp.isnan(x), None, differentiable=False)
-IsInf = _unary("IsInf", lambda xp, x: xp.isinf(x), None, differentiable=False)
-IsFinite = _unary("IsFinite", lambda xp, x: xp.isfinite(x), None, differentiable=False)
-LogicalNot = _unary("LogicalNot", lambda xp, x: xp.logical_not(x), None, differentiable=False)
-
-
-def _bool_infer(self, *xs):
-    return [(Operation.infer(self, *xs)[0][0], dtypes.bool_)]
-
-
-for _c in (IsNan, IsInf, IsFinite):
-    _c.infer = _bool_infer
-
-
-def negative(x, name=None):
-    return Neg()(x, name=name or "Neg")
-
-
-def abs(x, name=None):  # noqa: A001
-    return Abs()(x, name=name or "Abs")
-
-
-def sign(x, name=None):
-    return Sign()(x, name=name or "Sign")
-
-
-def square(x, name=None):
-    return Square()(x, name=name or "Square")
-
-
-def sqrt(x, name=None):
-    return Sqrt()(x, name=name or "Sqrt")
-
-
-def rsqrt(x, name=None):
-    return Rsqrt()(x, name=name or "Rsqrt")
-
-
-def exp(x, name=None):
-    return Exp()(x, name=name or "Exp")
-
-
-def expm1(x, name=None):
-    return Expm1()(x, name=name or "Expm1")
-
-
-def log(x, name=None):
-    return Log()(x, name=name or "Log")
-
-
-def log1p(x, name=None):
-    return Log1p()(x, name=name or "Log1p")
-
-
-def reciprocal(x, name=None):
-    return Reciprocal()(x, name=name or "Reciprocal")
-
-
-def sin(x, name=None):
-    return Sin()(x, name=name or "Sin")
-
-
-def cos(x, name=None):
-    return Cos()(x, name=name or "Cos")
-
-
-def tan(x, name=None):
-    return Tan()(x, name=name or "Tan")
-
-
-def asin(x, name=None):
-    return Asin()(x, name=name or "Asin")
-
-
-def acos(x, name=None):
-    return Acos()(x, name=name or "Acos")
-
-
-def atan(x, name=None):
-    return Atan()(x, name=name or "Atan")
-
-
-def sinh(x, name=None):
-    return Sinh()(x, name=name or "Sinh")
-
-
-def cosh(x, name=None):
-    return Cosh()(x, name=name or "Cosh")
-
-
-def tanh(x, name=None):
-    return Tanh()(x, name=name or "Tanh")
-
-
-def sigmoid(x, name=None):
-    return Sigmoid()(x, name=name or "Sigmoid")
-
-
-def floor(x, name=None):
-    return Floor()(x, name=name or "Floor")
-
-
-def ceil(x, name=None):
-    return Ceil()(x, name=name or "Ceil")
-
-
-def round(x, name=None):  # noqa: A001
-    return Round()(x, name=name or "Round")
-
-
-def rint(x, name=None):
-    return Rint()(x, name=name or "Rint")
-
-
-def is_nan(x, name=None):
-    return IsNan()(x, name=name or "IsNan")
-
-
-def is_inf(x, name=None):
-    return IsInf()(x, name=name or "IsInf")
-
-
-def is_finite(x, name=None):
-    return IsFinite()(x, name=name or "IsFinite")
-
-
-def logical_not(x, name=None):
-    return LogicalNot()(x, name=name or "LogicalNot")
+    """scalar * x (``tf.scalar_mul``)."""
+    s = convert_to_tensor(scalar, dtype_hint=getattr(x, "dtype", None))
+    d = dims(s)
+    if d is not None and d != ():
+        raise ValueError(f"Only scalar multiply works, got shape {_ls(d)}")
+    return multiply(s, x, name=name or "scalar_mul")
 
 
 # ==================================================================== cast, add_n, matmul
@@ -383,10 +462,10 @@ class Cast(Operation):
 
     def __init__(self, dtype):
         self.dtype = dtypes.as_dtype(dtype)
+        self._np = self.dtype._np
 
     def forward(self, x):
-        return x.astype(self.dtype._np, copy=False) if hasattr(x, "astype") else \
-            np.asarray(x, dtype=self.dtype._np)
+        return x.astype(self._np, copy=False)
 
     def infer(self, x):
         return [(dims(x), self.dtype)]
@@ -407,8 +486,24 @@ def cast(x, dtype, name=None):
     return Cast(dt)._build((x,), name or "Cast")
 
 
+def saturate_cast(value, dtype, name=None):
+    """cast, clamping values to the range of ``dtype`` first (``tf.saturate_cast``)."""
+    x = convert_to_tensor(value)
+    dt = dtypes.as_dtype(dtype)
+    if x.dtype.is_floating and (dt.is_integer or dt.is_floating) and dt.min > x.dtype.min:
+        x = maximum(minimum(x, float(dt.max)), float(dt.min))
+    elif x.dtype.is_integer and dt.is_integer:
+        lo, hi = max(dt.min, x.dtype.min), min(dt.max, x.dtype.max)
+        x = maximum(minimum(x, hi), lo)
+    return cast(x, dt, name=name or "saturate_cast")
+
+
 def to_float(x, name="ToFloat"):
     return cast(x, dtypes.float32, name)
+
+
+def to_double(x, name="ToDouble"):
+    return cast(x, dtypes.float64, name)
 
 
 def to_int32(x, name="ToInt32"):
@@ -419,17 +514,20 @@ def to_int64(x, name="ToInt64"):
     return cast(x, dtypes.int64, name)
 
 
-def to_double(x, name="ToDouble"):
-    return cast(x, dtypes.float64, name)
+def to_bfloat16(x, name="ToBFloat16"):
+    return cast(x, dtypes.bfloat16, name)
 
 
 class AddN(Operation):
     type = "AddN"
 
     def forward(self, *xs):
-        y = xs[0] + xs[1] if len(xs) > 1 else xs[0].copy()
+        y = xs[0] + xs[1]
         for x in xs[2:]:
-            y += x
+            if x.shape == y.shape:
+                y += x
+            else:
+                y = y + x
         return y
 
     def backward(self, gy):
@@ -438,11 +536,17 @@ class AddN(Operation):
 
 def add_n(inputs, name=None):
     """Adds all input tensors elementwise (``tf.add_n``)."""
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        raise ValueError("inputs must be a list of at least one Tensor/IndexedSlices with the same "
+                         "dtype and shape")
     inputs = [convert_to_tensor(x) for x in inputs]
-    if not inputs:
-        raise ValueError("inputs must be a list of at least one Tensor with the same dtype and shape")
+    for x in inputs[1:]:
+        check_same_dtype("AddN", inputs[0], x, "inputs", "inputs")
     if len(inputs) == 1:
-        return inputs[0]
+        if name is None:
+            return inputs[0]
+        from .array_ops import identity
+        return identity(inputs[0], name=name)
     return AddN()._build(tuple(inputs), name or "AddN")
 
 
@@ -450,18 +554,31 @@ accumulate_n = add_n
 
 
 class MatMul(Operation):
-    """y = op(a) @ op(b), op = transpose or not; batched over leading dims."""
+    """y = op(a) @ op(b), op = transpose or not; batched over (broadcast) leading dims."""
     type = "MatMul"
 
     def __init__(self, transpose_a=False, transpose_b=False):
         self.transpose_a, self.transpose_b = transpose_a, transpose_b
 
     def forward(self, a, b):
-        if self.transpose_a:
-            a = a.swapaxes(-1, -2)
-        if self.transpose_b:
-            b = b.swapaxes(-1, -2)
-        return a @ b
+        try:
+            return (a.swapaxes(-1, -2) if self.transpose_a else a) @ \
+                (b.swapaxes(-1, -2) if self.transpose_b else b)
+        except ValueError:
+            self._raise_shapes(np.shape(a), np.shape(b))
+            raise
+
+    def _raise_shapes(self, sa, sb):
+        if len(sa) < 2 or len(sb) < 2:
+            msg = "In[%d] ndims must be >= 2: %d" % (0 if len(sa) < 2 else 1, min(len(sa), len(sb)))
+        elif (sa[-2] if self.transpose_a else sa[-1]) != (sb[-1] if self.transpose_b else sb[-2]):
+            msg = "Matrix size-incompatible: In[0]: %s, In[1]: %s" % (_ls(sa), _ls(sb))
+        else:
+            msg = "In[0] and In[1] must have compatible batch dimensions: %s vs. %s" % (
+                _ls(sa), _ls(sb))
+        # eager ops get their name after forward; a graph node names itself, as TF does
+        where = " [Op:MatMul]" if self.name is None else "\n\t [[node %s (op: MatMul)]]" % self.name
+        raise InvalidArgumentError(None, self if self.name else None, msg + where)
 
     def infer(self, a, b):
         da, db = dims(a), dims(b)
@@ -474,13 +591,15 @@ class MatMul(Operation):
         m, k = (da[-1], da[-2]) if self.transpose_a else (da[-2], da[-1])
         k2, n = (db[-1], db[-2]) if self.transpose_b else (db[-2], db[-1])
         if k is not None and k2 is not None and k != k2:
-            raise ValueError(f"Dimensions must be equal, but are {k} and {k2} for '{self._pending_name}' "
-                             f"(op: 'MatMul') with input shapes: {_ls(da)}, {_ls(db)}.")
+            raise ValueError(f"Dimensions must be equal, but are {k} and {k2} for "
+                             f"'{self._pending_name}' (op: 'MatMul') with input shapes: "
+                             f"{_ls(da)}, {_ls(db)}.")
         try:
             batch = broadcast_dims(da[:-2], db[:-2])
         except ValueError:
-            raise ValueError(f"Batch dimensions of {_ls(da)} and {_ls(db)} are incompatible for "
-                             f"'{self._pending_name}' (op: 'BatchMatMul').") from None
+            raise ValueError(f"Dimensions must be equal, but are {_ls(da[:-2])} and "
+                             f"{_ls(db[:-2])} for '{self._pending_name}' (op: 'BatchMatMulV2') "
+                             f"with input shapes: {_ls(da)}, {_ls(db)}.") from None
         return [(batch + (m, n), a.dtype)]
 
     def backward(self, gy):
@@ -498,16 +617,23 @@ class MatMul(Operation):
         return sum_to_like(ga, a), sum_to_like(gb, b)
 
 
-def _ls(d):
-    return "[%s]" % ",".join("?" if x is None else str(x) for x in d)
-
-
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
-           a_is_sparse=False, b_is_sparse=False, name=None):
-    """Matrix product of a and b (``tf.matmul``); rank > 2 is a batched product."""
+           a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
+    """Matrix product of a and b (``tf.matmul``); rank > 2 is a batched product.
+
+    Leading (batch) dimensions broadcast. ``adjoint_*`` equals ``transpose_*`` for real inputs.
+
+    Example:
+      >>> tf.matmul([[1.0, 2.0]], [[3.0], [4.0]]).numpy()
+      array([[11.]], dtype=float32)
+    """
     a, b = binary_inputs(a, b)
     check_same_dtype("MatMul", a, b, "a", "b")
-    return MatMul(transpose_a or adjoint_a, transpose_b or adjoint_b)._build((a, b), name or "MatMul")
+    da, db = dims(a), dims(b)
+    if a._value is not None and b._value is not None and (len(da) < 2 or len(db) < 2):
+        MatMul()._raise_shapes(da, db)  # eager: infer (which checks ranks) does not run
+    return MatMul(bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b))._build(
+        (a, b), name or "MatMul")
 
 
 # ==================================================================== comparison and logic
@@ -522,8 +648,18 @@ class _Compare(_Binary):
         return [(Operation.infer(self, x0, x1)[0][0], dtypes.bool_)]
 
 
-def _compare(cls_name, fn):
-    return type(cls_name, (_Compare,), {"type": cls_name, "fn": fn})
+class _Logical(_Compare):
+    def __call__(self, x, y, name=None):
+        x, y = binary_inputs(x, y)
+        for t, arg in ((x, "x"), (y, "y")):
+            if t.dtype is not dtypes.bool_:
+                raise TypeError(f"Input '{arg}' of '{self.type}' Op has type {t.dtype.name} that "
+                                "does not match expected type of bool.")
+        return _Binary.__call__(self, x, y, name)
+
+
+def _compare(cls_name, fn, base=_Compare):
+    return type(cls_name, (base,), {"type": cls_name, "fn": fn})
 
 
 Equal = _compare("Equal", "equal")
@@ -532,9 +668,10 @@ Less = _compare("Less", "less")
 LessEqual = _compare("LessEqual", "less_equal")
 Greater = _compare("Greater", "greater")
 GreaterEqual = _compare("GreaterEqual", "greater_equal")
-LogicalAnd = _compare("LogicalAnd", "logical_and")
-LogicalOr = _compare("LogicalOr", "logical_or")
-LogicalXor = _compare("LogicalXor", "logical_xor")
+LogicalAnd = _compare("LogicalAnd", "logical_and", _Logical)
+LogicalOr = _compare("LogicalOr", "logical_or", _Logical)
+LogicalXor = _compare("LogicalXor", "logical_xor", _Logical)
+LogicalNot = _unary("LogicalNot", lambda xp, x: xp.logical_not(x), None, float_only=False)
 
 
 def equal(x, y, name=None):
@@ -573,6 +710,14 @@ def logical_xor(x, y, name=None):
     return LogicalXor()(x, y, name=name or "LogicalXor")
 
 
+def logical_not(x, name=None):
+    x = convert_to_tensor(x)
+    if x.dtype is not dtypes.bool_:
+        raise TypeError(f"Input 'x' of 'LogicalNot' Op has type {x.dtype.name} that does not match "
+                        "expected type of bool.")
+    return LogicalNot()(x, name=name or "LogicalNot")
+
+
 class Select(Operation):
     """where(cond, x, y) elementwise with broadcasting."""
     type = "SelectV2"
@@ -586,11 +731,11 @@ class Select(Operation):
     def backward(self, gy):
         c, x, y = self.inputs
         z = zeros_like_(gy)
-        return None, sum_to_like(where(c, gy, z), x), sum_to_like(where(c, z, gy), y)
+        return None, sum_to_like(where_v2(c, gy, z), x), sum_to_like(where_v2(c, z, gy), y)
 
 
-def where(condition, x=None, y=None, name=None):
-    """Elementwise select (``tf.where``); with one argument, the coordinates of true elements."""
+def where_v2(condition, x=None, y=None, name=None):
+    """Elementwise select with broadcasting (``tf.where`` in TF2); one argument: true indices."""
     if x is None and y is None:
         from .array_ops import where_indices
         return where_indices(condition, name=name)
@@ -598,18 +743,39 @@ def where(condition, x=None, y=None, name=None):
         raise ValueError("x and y must both be non-None or both be None.")
     c = convert_to_tensor(condition, dtype=dtypes.bool_)
     x, y = binary_inputs(x, y)
-    check_same_dtype("Select", x, y, "t", "e")
-    return Select()._build((c, x, y), name or "Select")
+    check_same_dtype("SelectV2", x, y, "t", "e")
+    try:
+        return Select()._build((c, x, y), name or "SelectV2")
+    except ValueError:
+        _raise_incompatible("SelectV2", c, x, y)
+        raise
 
 
-def where_v2(condition, x=None, y=None, name=None):
-    return where(condition, x, y, name)
+def where(condition, x=None, y=None, name=None):
+    """Elementwise select (TF1 ``tf.where``); one argument: the coordinates of true elements.
+
+    As TF1, a vector ``condition`` picks whole rows of higher-rank ``x`` and ``y``; otherwise the
+    three broadcast together.
+
+    Example:
+      >>> tf.where([True, False], [1.0, 2.0], [3.0, 4.0]).numpy()
+      array([1., 4.], dtype=float32)
+    """
+    if x is not None and y is not None:
+        condition = convert_to_tensor(condition, dtype=dtypes.bool_)
+        x, y = binary_inputs(x, y)
+        dc, dx = dims(condition), dims(x)
+        if dc is not None and dx is not None and len(dc) == 1 and len(dx) > 1:
+            from .array_ops import reshape
+            condition = reshape(condition, [-1] + [1] * (len(dx) - 1))
+    return where_v2(condition, x, y, name=name or "Select")
 
 
 select = where
+select_v2 = where_v2
 
 
-# helpers for gradient formulas (imported lazily by array_ops to avoid a cycle)
+# helpers for gradient formulas (imported lazily: array_ops imports this module)
 def ones_like_(x):
     from .array_ops import ones_like
     return ones_like(x)
@@ -625,16 +791,54 @@ def _getitem(x, key):
     return g(x, key)
 
 
+def _named(fn, name):
+    """The operator form of ``fn``: TF names operator nodes 'add', 'mul' ... instead of 'Add'."""
+    def op(x, y):
+        return fn(x, y, name=name)
+    return op
+
+
+def _eq(x, y):
+    """``t == other`` in eager mode: False, not an error, for None or incompatible shapes (TF2)."""
+    if y is None:
+        return False
+    try:
+        return equal(x, y)
+    except InvalidArgumentError:
+        return False
+
+
+def _ne(x, y):
+    if y is None:
+        return True
+    try:
+        return not_equal(x, y)
+    except InvalidArgumentError:
+        return True
+
+
 _tensor._overloads.update({
-    "add": add, "subtract": subtract, "multiply": multiply, "truediv": truediv,
-    "floordiv": floordiv, "floormod": floormod, "pow": pow, "matmul": matmul, "less": less,
+    "add": _named(add, "add"), "subtract": _named(subtract, "sub"),
+    "multiply": _named(multiply, "mul"), "truediv": _named(truediv, "truediv"),
+    "floordiv": _named(floordiv, "floordiv"), "floormod": _named(floormod, "mod"),
+    "pow": _named(pow, "pow"), "matmul": _named(matmul, "matmul"), "less": less,
     "less_equal": less_equal, "greater": greater, "greater_equal": greater_equal,
     "logical_and": logical_and, "logical_or": logical_or, "logical_xor": logical_xor,
     "negative": negative, "abs": abs, "logical_not": logical_not, "getitem": _getitem,
-    "equal": equal, "not_equal": not_equal,
+    "equal": _eq, "not_equal": _ne,
 })
 
 
+# TF2 names that live under tf.math only (not at TF1's top level)
+_MATH_ONLY = {"xlog1py", "reciprocal_no_nan", "polyval"}
+
 __all__ = [_n for _n, _v in list(globals().items())
-           if not _n.startswith("_") and _n.islower() and callable(_v)
+           if not _n.startswith("_") and _n.islower() and callable(_v) and _n not in _MATH_ONLY
            and getattr(_v, "__module__", None) == __name__]
+
+# linear algebra and clipping live in their own modules; TF1 has them at the top level too
+from . import clip_ops as _clip_ops, linalg_ops as _linalg_ops  # noqa: E402
+from .clip_ops import *  # noqa: E402,F401,F403
+from .linalg_ops import *  # noqa: E402,F401,F403
+
+__all__ += _unary_ops.__all__ + _clip_ops.__all__ + _linalg_ops.__all__

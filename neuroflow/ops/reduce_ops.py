@@ -1,18 +1,18 @@
-"""Reductions: reduce_sum/mean/max/min/prod/any/all, logsumexp, argmax/argmin (``tf.reduce_*``)."""
-from ._base import (Operation, convert_to_tensor, dims, dtypes, get_array_module, norm_axis,
-                    resolve_axis)
+"""Reductions and scans: reduce_sum/mean/max/min/prod/any/all/logsumexp, argmax/argmin,
+count_nonzero, cumsum/cumprod, bincount, confusion_matrix (``tf.reduce_*``, ``tf.math.*``)."""
+from ._base import (BroadcastLike, Operation, convert_to_tensor, dims, dtypes, get_array_module,
+                    norm_axis, np, resolve_axis)
 
 
 class _Reduce(Operation):
+    """y = fn(x) over ``axis`` (None: all); ``axis`` normalised at build if the rank is known."""
     fn = None
 
-    def __init__(self, axis, keepdims):
-        self.axis, self.keepdims = axis, keepdims
+    def __init__(self, axis, keepdims, dtype=None):
+        self.axis, self.keepdims, self.dtype = axis, keepdims, dtype
 
     def forward(self, x):
-        ax = resolve_axis(self.axis, x.ndim)
-        y = getattr(get_array_module(x), self.fn)(x, axis=ax, keepdims=self.keepdims)
-        return y.astype(x.dtype, copy=False) if y.dtype != x.dtype else y
+        return getattr(x, self.fn)(axis=self.axis, keepdims=self.keepdims)
 
     def infer(self, x):
         d = dims(x)
@@ -25,7 +25,6 @@ class _Reduce(Operation):
 
     def _expand(self, g):
         """g broadcast back to the input's shape (undoing keepdims=False)."""
-        from ._base import BroadcastLike
         from .array_ops import reshape_like_kept
         x = self.inputs[0]
         if not self.keepdims:
@@ -33,58 +32,75 @@ class _Reduce(Operation):
         return BroadcastLike()(g, x)
 
 
-class Sum(_Reduce):
+class _TypedReduce(_Reduce):
+    # integer sums and products stay in the input dtype (NumPy would widen int32 to int64)
+    def forward(self, x):
+        return getattr(x, self.fn)(axis=self.axis, dtype=self.dtype, keepdims=self.keepdims)
+
+
+class Sum(_TypedReduce):
     type, fn = "Sum", "sum"
 
     def backward(self, gy):
         return self._expand(gy)
 
 
-class Mean(_Reduce):
+class Mean(_TypedReduce):
+    """Mean; for integers NumPy's mean with an integer dtype truncates toward zero, as TF."""
     type, fn = "Mean", "mean"
 
     def backward(self, gy):
-        from .array_ops import size
-        x, y = self.inputs[0], self.outputs[0]
-        n = _count(x, y)
-        return self._expand(gy) / n
+        return self._expand(gy) / _count(self.inputs[0], self.outputs[0])
 
 
 def _count(x, y):
     """Number of elements averaged: static when known, else a runtime ratio of sizes."""
     dx, dy = dims(x), dims(y)
     if dx is not None and dy is not None and None not in dx and None not in dy:
-        nx = 1
-        for s in dx:
-            nx *= s
-        ny = 1
-        for s in dy:
-            ny *= s
+        nx, ny = int(np.prod(dx)), int(np.prod(dy))
         return float(nx // max(ny, 1)) if nx else 1.0
     from .array_ops import size
     from .math_ops import cast
     return cast(size(x), x.dtype) / cast(size(y), x.dtype)
 
 
-class Prod(_Reduce):
+class Prod(_TypedReduce):
     type, fn = "Prod", "prod"
 
     def backward(self, gy):
-        x, y = self.inputs[0], self.outputs[0]
-        return self._expand(gy) * self._expand(y) / x
+        # product of all the other elements, built from exclusive cumprods: exact with zeros in x
+        from .array_ops import reshape, reshape_like, transpose
+        x = self.inputs[0]
+        g = self._expand(gy)
+        d = dims(x)
+        if d is None:
+            return g * self._expand(self.outputs[0]) / x
+        ax = sorted(set(resolve_axis(self.axis, len(d))))
+        if len(ax) == 1:
+            return g * _others(x, ax[0])
+        if len(ax) == len(d):
+            return g * reshape_like(_others(reshape(x, [-1]), 0), x)
+        if None in d:
+            return g * self._expand(self.outputs[0]) / x
+        keep = [i for i in range(len(d)) if i not in ax]
+        perm = keep + ax
+        xt = reshape(transpose(x, perm), [d[i] for i in keep] + [-1])
+        o = reshape(_others(xt, len(keep)), [d[i] for i in perm])
+        return g * transpose(o, [int(i) for i in np.argsort(perm)])
+
+
+def _others(x, axis):
+    """For each element, the product of the other elements along ``axis``."""
+    return cumprod(x, axis, exclusive=True) * cumprod(x, axis, exclusive=True, reverse=True)
 
 
 class _MinMax(_Reduce):
     def backward(self, gy):
         from .math_ops import cast, equal
-        from .reduce_ops import reduce_sum
-        x, y = self.inputs[0], self.outputs[0]
-        yb = self._expand(y)
-        m = cast(equal(x, yb), x.dtype)
+        x = self.inputs[0]
+        m = cast(equal(x, self._expand(self.outputs[0])), gy.dtype)
         # ties share the gradient equally, as TF does
-        n = reduce_sum(m, axis=self.axis, keepdims=True)
-        from ._base import BroadcastLike
-        return self._expand(gy) * m / BroadcastLike()(n, x)
+        return self._expand(gy) * m / reduce_sum(m, axis=self.axis, keepdims=True)
 
 
 class Max(_MinMax):
@@ -95,87 +111,171 @@ class Min(_MinMax):
     type, fn = "Min", "min"
 
 
-class _Logical(_Reduce):
+class Any(_Reduce):
+    type, fn = "Any", "any"
     differentiable = False
 
 
-class Any(_Logical):
-    type, fn = "Any", "any"
-
-
-class All(_Logical):
+class All(_Reduce):
     type, fn = "All", "all"
+    differentiable = False
 
 
-def _reduce(cls, x, axis, keepdims, name, reduction_indices, keep_dims, dtype=None):
-    x = convert_to_tensor(x, dtype=dtype)
-    if keep_dims is not None:
-        keepdims = keep_dims
+def _axis(x, axis, reduction_indices):
+    """The reduction axis: None, or a sorted tuple of non-negative ints when x's rank is known."""
+    if axis is not None and reduction_indices is not None:
+        raise ValueError("Can not specify both 'axis' and 'reduction_indices'.")
     ax = norm_axis(axis, reduction_indices)
-    return cls(ax, bool(keepdims))._build((x,), name or cls.type)
+    d = dims(x)
+    if ax is None or d is None:
+        return ax
+    return tuple(sorted(set(resolve_axis(ax, len(d)))))
+
+
+def _reduce(cls, input_tensor, axis, keepdims, name, reduction_indices, keep_dims, dtype=None):
+    x = convert_to_tensor(input_tensor, dtype=dtype)
+    if keep_dims is not None:
+        if keepdims is not None:
+            raise ValueError("Cannot specify both 'keep_dims' and 'keepdims'.")
+        keepdims = keep_dims
+    if x.dtype is dtypes.bool_ and dtype is None:
+        if cls is not Sum:
+            raise TypeError(f"Value for attr 'T' of bool is not in the list of allowed values for "
+                            f"'{cls.type}': numeric types. Cast to a number first.")
+        from .math_ops import cast
+        x = cast(x, dtypes.int32)  # a convenience TF lacks: counting True values
+    ax = _axis(x, axis, reduction_indices)
+    dt = x.dtype._np if issubclass(cls, _TypedReduce) and x.dtype.is_integer else None
+    return cls(ax, bool(keepdims), dt)._build((x,), name or cls.type)
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
-    """Sum over ``axis`` (all axes when None) (``tf.reduce_sum``)."""
-    x = convert_to_tensor(input_tensor)
-    if x.dtype is dtypes.bool_:
-        from .math_ops import cast
-        x = cast(x, dtypes.int32)
-    return _reduce(Sum, x, axis, keepdims, name, reduction_indices, keep_dims)
+    """Sum over ``axis`` (all axes when None) (``tf.reduce_sum``).
+
+    ``reduction_indices`` and ``keep_dims`` are TF1's names for ``axis`` and ``keepdims``.
+
+    Example:
+      >>> tf.reduce_sum([[1, 2], [3, 4]], axis=1).numpy()
+      array([3, 7], dtype=int32)
+    """
+    return _reduce(Sum, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                 keep_dims=None):
-    """Mean over ``axis`` (``tf.reduce_mean``); integer inputs give an integer mean, as TF."""
+    """Mean over ``axis`` (``tf.reduce_mean``); integer inputs give an integer mean, as TF.
+
+    Example:
+      >>> tf.reduce_mean([1, 2]).numpy()
+      1
+    """
     return _reduce(Mean, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_prod(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                 keep_dims=None):
+    """Product over ``axis`` (``tf.reduce_prod``)."""
     return _reduce(Prod, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_max(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
+    """Maximum over ``axis`` (``tf.reduce_max``); tied maxima share the gradient."""
     return _reduce(Max, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_min(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
+    """Minimum over ``axis`` (``tf.reduce_min``); tied minima share the gradient."""
     return _reduce(Min, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_any(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
+    """Logical or over ``axis`` (``tf.reduce_any``)."""
     return _reduce(Any, input_tensor, axis, keepdims, name, reduction_indices, keep_dims,
                    dtype=dtypes.bool_)
 
 
 def reduce_all(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
+    """Logical and over ``axis`` (``tf.reduce_all``)."""
     return _reduce(All, input_tensor, axis, keepdims, name, reduction_indices, keep_dims,
                    dtype=dtypes.bool_)
 
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                      keep_dims=None):
-    """log(sum(exp(x))) computed stably by subtracting the max first."""
-    from .array_ops import stop_gradient
-    from .math_ops import exp, log
+    """log(sum(exp(x))) over ``axis``, computed stably by subtracting the max first."""
+    from .array_ops import reshape_like, stop_gradient, zeros_like
+    from .math_ops import add, exp, is_finite, log, where
     x = convert_to_tensor(input_tensor)
     if keep_dims is not None:
         keepdims = keep_dims
-    ax = norm_axis(axis, reduction_indices)
-    m = stop_gradient(reduce_max(x, ax, keepdims=True))
-    r = log(reduce_sum(exp(x - m), ax, keepdims=True)) + m
-    if not keepdims:
-        from .array_ops import squeeze
-        d = dims(r)
-        r = squeeze(r, axis=list(resolve_axis(ax, len(d)))) if d is not None else r
-    return r
+    ax = _axis(x, axis, reduction_indices)
+    m = reduce_max(x, ax, keepdims=True)
+    # an infinite max (all -inf, or +inf) would give inf - inf = NaN: shift by 0 there instead
+    m = stop_gradient(where(is_finite(m), m, zeros_like(m)))
+    r = log(reduce_sum(exp(x - m), ax, keepdims=bool(keepdims)))
+    return add(r, m if keepdims else reshape_like(m, r), name=name or "ReduceLogSumExp")
 
 
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """Population variance over ``axis`` (``tf.math.reduce_variance``)."""
+    from .math_ops import square
+    x = convert_to_tensor(input_tensor)
+    if not x.dtype.is_floating:
+        raise TypeError("Input must be either real or complex. Received integer input: "
+                        f"{x.dtype!r}")
+    ax = _axis(x, axis, None)
+    mean = reduce_mean(x, ax, keepdims=True)
+    return reduce_mean(square(x - mean), ax, keepdims=bool(keepdims), name=name)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """Population standard deviation over ``axis`` (``tf.math.reduce_std``)."""
+    from .math_ops import sqrt
+    return sqrt(reduce_variance(input_tensor, axis, keepdims), name=name)
+
+
+def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
+    """sqrt(sum(x ** 2)) over ``axis`` (``tf.math.reduce_euclidean_norm``)."""
+    from .math_ops import sqrt, square
+    x = convert_to_tensor(input_tensor)
+    return sqrt(reduce_sum(square(x), axis, keepdims), name=name)
+
+
+def zero_fraction(value, name=None):
+    """The fraction of zeros in ``value``, as float32 (``tf.math.zero_fraction``)."""
+    from .math_ops import cast, equal
+    x = convert_to_tensor(value)
+    return reduce_mean(cast(equal(x, 0), dtypes.float32), name=name or "zero_fraction")
+
+
+def _monotone(x, strict, name):
+    from .array_ops import reshape
+    from .math_ops import greater, greater_equal
+    x = reshape(convert_to_tensor(x), [-1])
+    d = dims(x)
+    if d[0] is not None and d[0] < 2:
+        from ..core.op import constant
+        return constant(True, name=name)
+    diff = (greater if strict else greater_equal)(x[1:], x[:-1])
+    return reduce_all(diff, name=name)
+
+
+def is_non_decreasing(x, name=None):
+    """True if every element of (flattened) x is >= the one before (``tf.is_non_decreasing``)."""
+    return _monotone(x, False, name or "is_non_decreasing")
+
+
+def is_strictly_increasing(x, name=None):
+    """True if every element of (flattened) x is > the one before."""
+    return _monotone(x, True, name or "is_strictly_increasing")
+
+
+# ==================================================================== arg reductions
 class ArgMax(Operation):
     type = "ArgMax"
     differentiable = False
@@ -183,9 +283,10 @@ class ArgMax(Operation):
 
     def __init__(self, axis, output_type):
         self.axis, self.output_type = axis, output_type
+        self._np = output_type._np
 
     def forward(self, x):
-        return getattr(get_array_module(x), self.fn)(x, axis=self.axis).astype(self.output_type._np)
+        return getattr(x, self.fn)(axis=self.axis).astype(self._np, copy=False)
 
     def infer(self, x):
         d = dims(x)
@@ -200,27 +301,215 @@ class ArgMin(ArgMax):
     fn = "argmin"
 
 
-def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
-    """Index of the largest value along ``axis`` (``tf.argmax``; TF1's ``dimension`` too)."""
+def _arg(cls, input, axis, name, dimension, output_type):  # noqa: A002
+    if axis is not None and dimension is not None:
+        raise ValueError("Cannot specify both 'axis' and 'dimension'")
+    if isinstance(name, dtypes.DType):  # TF2's argmax(input, axis, output_type, name) order
+        name, output_type = None, name
     x = convert_to_tensor(input)
     ax = norm_axis(axis, dimension)
-    return ArgMax(0 if ax is None else ax, dtypes.as_dtype(output_type))._build((x,), name or "ArgMax")
+    ax = 0 if ax is None else ax
+    if not isinstance(ax, int):
+        raise ValueError("Invalid value for argument `axis`: expected a scalar. "
+                         f"Received: axis={ax}")
+    d = dims(x)
+    if d is not None and not -len(d) <= ax < len(d):
+        raise ValueError(f"Expected dimension in the range [{-len(d)}, {len(d)}), but got {ax}")
+    ot = dtypes.as_dtype(output_type)
+    if ot not in (dtypes.int32, dtypes.int64, dtypes.int16, dtypes.uint16):
+        raise TypeError(f"Value for attr 'output_type' of {ot.name} is not in the list of allowed "
+                        "values: int16, uint16, int32, int64")
+    return cls(ax if d is None else ax % len(d), ot)._build((x,), name or cls.type)
+
+
+def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
+    """Index of the largest value along ``axis`` (default 0) (``tf.argmax``; TF1's ``dimension``).
+
+    Example:
+      >>> tf.argmax([[1, 5], [7, 2]], axis=1).numpy()
+      array([1, 0])
+    """
+    return _arg(ArgMax, input, axis, name, dimension, output_type)
 
 
 def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
-    x = convert_to_tensor(input)
-    ax = norm_axis(axis, dimension)
-    return ArgMin(0 if ax is None else ax, dtypes.as_dtype(output_type))._build((x,), name or "ArgMin")
+    """Index of the smallest value along ``axis`` (default 0) (``tf.argmin``)."""
+    return _arg(ArgMin, input, axis, name, dimension, output_type)
 
 
 def count_nonzero(input_tensor=None, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
                   reduction_indices=None, keep_dims=None, input=None):  # noqa: A002
+    """Number of non-zero elements over ``axis`` (``tf.count_nonzero``), as ``dtype``."""
     from .math_ops import cast, not_equal
     x = convert_to_tensor(input_tensor if input_tensor is not None else input)
-    nz = cast(not_equal(x, 0), dtype)
-    return reduce_sum(nz, axis, keepdims, name, reduction_indices, keep_dims)
+    zero = "" if x.dtype is dtypes.string else 0
+    nz = cast(not_equal(x, zero), dtypes.int64)
+    return cast(reduce_sum(nz, axis, keepdims, None, reduction_indices, keep_dims), dtype,
+                name=name or "count_nonzero")
 
+
+# ==================================================================== scans
+class _Scan(Operation):
+    """Cumulative sum/product along ``axis``; ``exclusive`` leaves out the element itself."""
+    fn, fill = None, None
+
+    def __init__(self, axis, exclusive, reverse):
+        self.axis, self.exclusive, self.reverse = axis, exclusive, reverse
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        a = self.axis
+        if self.reverse:
+            x = xp.flip(x, a)
+        if self.exclusive and x.shape[a]:  # shift the input by one, fill with the identity: exact
+            s = xp.empty_like(x)
+            lead = (slice(None),) * (a % x.ndim)
+            s[lead + (0,)] = self.fill
+            s[lead + (slice(1, None),)] = x[lead + (slice(None, -1),)]
+            x = s
+        y = getattr(xp, self.fn)(x, axis=a, dtype=x.dtype)
+        return xp.flip(y, a) if self.reverse else y
+
+    def infer(self, x):
+        return [(dims(x), x.dtype)]
+
+
+class Cumsum(_Scan):
+    type, fn, fill = "Cumsum", "cumsum", 0
+
+    def backward(self, gy):
+        return cumsum(gy, self.axis, exclusive=self.exclusive, reverse=not self.reverse)
+
+
+class Cumprod(_Scan):
+    type, fn, fill = "Cumprod", "cumprod", 1
+
+    def backward(self, gy):
+        # as TF: sum over later outputs of gy * y, divided by x (undefined where x == 0)
+        x, y = self.inputs[0], self.outputs[0]
+        return cumsum(y * gy, self.axis, exclusive=self.exclusive, reverse=not self.reverse) / x
+
+
+def _scan(cls, x, axis, exclusive, reverse, name):
+    x = convert_to_tensor(x)
+    a = norm_axis(axis)
+    if not isinstance(a, int):
+        raise ValueError("Invalid value for argument `axis`: expected a scalar. "
+                         f"Received: axis={a}")
+    d = dims(x)
+    if d is not None:
+        if not -len(d) <= a < len(d):
+            raise ValueError(f"axis must be in the range [{-len(d)}, {len(d)}), but got {a}")
+        a %= len(d)
+    return cls(a, bool(exclusive), bool(reverse))._build((x,), name or cls.type)
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Cumulative sum along ``axis`` (``tf.cumsum``).
+
+    Example:
+      >>> tf.cumsum([1, 2, 3], exclusive=True).numpy()
+      array([0, 1, 3], dtype=int32)
+    """
+    return _scan(Cumsum, x, axis, exclusive, reverse, name)
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Cumulative product along ``axis`` (``tf.cumprod``)."""
+    return _scan(Cumprod, x, axis, exclusive, reverse, name)
+
+
+# ==================================================================== counting
+class Bincount(Operation):
+    """Counts of each value in arr (weighted if weights given), sized [minlength, maxlength]."""
+    type = "Bincount"
+    differentiable = False
+
+    def __init__(self, minlength, maxlength, dtype):
+        self.minlength, self.maxlength, self.dtype = minlength, maxlength, dtype
+
+    def forward(self, arr, weights=None):
+        arr = np.asarray(arr).reshape(-1)
+        if weights is not None:
+            weights = np.asarray(weights).reshape(-1)
+        if arr.size and arr.min() < 0:
+            raise ValueError("Input arr must be non-negative!")
+        if self.maxlength is not None:
+            keep = arr < self.maxlength
+            arr = arr[keep]
+            weights = weights[keep] if weights is not None else None
+        n = max(int(arr.max()) + 1 if arr.size else 0, self.minlength or 0)
+        if self.maxlength is not None:
+            n = min(n, self.maxlength)
+        return np.bincount(arr, weights, minlength=n).astype(self.dtype._np, copy=False)
+
+    def infer(self, *xs):
+        return [((None,), self.dtype)]
+
+
+def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32, name=None,
+             axis=None, binary_output=False):
+    """Counts of each integer value in ``arr`` (``tf.math.bincount``)."""
+    if axis is not None or binary_output:
+        raise NotImplementedError("tf.math.bincount with `axis` or `binary_output` is not "
+                                  "supported by neuroflow yet; count a 1-D tensor instead.")
+    arr = convert_to_tensor(arr)
+    if weights is not None:
+        w = convert_to_tensor(weights)
+        return Bincount(minlength, maxlength, w.dtype)._build((arr, w), name or "bincount")
+    return Bincount(minlength, maxlength, dtypes.as_dtype(dtype))._build((arr,), name or "bincount")
+
+
+class ConfusionMatrix(Operation):
+    type = "ConfusionMatrix"
+    differentiable = False
+
+    def __init__(self, num_classes, dtype):
+        self.num_classes, self.dtype = num_classes, dtype
+
+    def forward(self, labels, predictions, weights=None):
+        labels, predictions = np.asarray(labels).reshape(-1), np.asarray(predictions).reshape(-1)
+        if labels.shape != predictions.shape:
+            raise ValueError(f"labels and predictions must have the same size, received "
+                             f"{labels.size} and {predictions.size}")
+        for what, v in (("labels", labels), ("predictions", predictions)):
+            if v.size and v.min() < 0:
+                raise ValueError(f"`{what}` contains negative values")
+        n = self.num_classes
+        if n is None:
+            n = int(max(labels.max(initial=-1), predictions.max(initial=-1))) + 1
+        elif labels.size and max(labels.max(), predictions.max()) >= n:
+            raise ValueError(f"`labels` and `predictions` must be less than num_classes={n}")
+        cm = np.zeros((n, n), dtype=self.dtype._np)
+        np.add.at(cm, (labels, predictions), 1 if weights is None else
+                  np.asarray(weights).reshape(-1).astype(self.dtype._np))
+        return cm
+
+    def infer(self, *xs):
+        n = self.num_classes
+        return [((n, n), self.dtype)]
+
+
+def confusion_matrix(labels, predictions, num_classes=None, dtype=dtypes.int32, name=None,
+                     weights=None):
+    """Confusion matrix: rows are true labels, columns predictions (TF1 ``tf.confusion_matrix``).
+
+    Example:
+      >>> tf.confusion_matrix([1, 2, 4], [2, 2, 4]).numpy()[2, 2]
+      1
+    """
+    from .math_ops import cast
+    labels, predictions = convert_to_tensor(labels), convert_to_tensor(predictions)
+    labels, predictions = cast(labels, dtypes.int64), cast(predictions, dtypes.int64)
+    n = None if num_classes is None else int(num_classes)
+    ins = (labels, predictions) if weights is None else \
+        (labels, predictions, convert_to_tensor(weights))
+    return ConfusionMatrix(n, dtypes.as_dtype(dtype))._build(ins, name or "confusion_matrix")
+
+
+# TF2-only names that live under tf.math only (not at TF1's top level)
+_MATH_ONLY = {"reduce_variance", "reduce_std", "reduce_euclidean_norm", "zero_fraction"}
 
 __all__ = [_n for _n, _v in list(globals().items())
-           if not _n.startswith("_") and _n.islower() and callable(_v)
+           if not _n.startswith("_") and _n.islower() and callable(_v) and _n not in _MATH_ONLY
            and getattr(_v, "__module__", None) == __name__]
