@@ -6,6 +6,6 @@ official mirrors with their published sha256.
 """
 from .datasets import (FASHION_MNIST, MNIST, MNIST_NPZ, IdxDataset, find_mnist_npz,  # noqa: F401
                        load_digits, load_fashion_mnist, load_mnist, read_npz)
-from .fetch import (ChecksumError, DatasetNotFoundError, RemoteFile, data_home,  # noqa: F401
+from .files import (ChecksumError, DatasetNotFoundError, RemoteFile, data_home,  # noqa: F401
                     dataset_roots, download, fetch, find_files, sha256sum)
 from .idx import read_idx  # noqa: F401

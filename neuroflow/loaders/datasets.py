@@ -4,7 +4,7 @@ import os
 
 import numpy as np
 
-from .fetch import (DatasetNotFoundError, RemoteFile, fetch, find_files, keras_home,
+from .files import (DatasetNotFoundError, RemoteFile, fetch, find_files, keras_home,
                     not_found_message, sha256sum)
 from .idx import read_idx
 
