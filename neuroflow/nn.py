@@ -144,7 +144,8 @@ def _softmax_ce(labels, logits, axis, name, label_grad):
     if t.dtype is not x.dtype and t.dtype.is_integer:
         t = M.cast(t, x.dtype)
     check_same_dtype("SoftmaxCrossEntropyWithLogits", x, t, "features", "labels")
-    op = N.SoftmaxCrossEntropyWithLogits(axis, label_grad)
+    dx, dt = x.shape.as_tuple(), t.shape.as_tuple()
+    op = N.SoftmaxCrossEntropyWithLogits(axis, label_grad, same_shape=dx is not None and dx == dt)
     return op._build((x, t), name or "softmax_cross_entropy_with_logits")[0]
 
 

@@ -558,3 +558,31 @@ def test_embedding_lookup_trains_in_a_session():
         sess.run(tf.global_variables_initializer())
         sess.run(step, {ids: [1, 1, 3]})
         np.testing.assert_allclose(sess.run(emb)[:, 0], [1, 0, 1, 0.5, 1])
+
+
+def test_cross_entropy_backward_is_one_op():
+    # first order: the gradient is gy[..., None] * the op's second output, nothing recomputed
+    x = tf.placeholder(tf.float32, [None, 10])
+    t = tf.placeholder(tf.float32, [None, 10])
+    s = tf.placeholder(tf.int32, [None])
+    for loss in (tf.nn.softmax_cross_entropy_with_logits(labels=t, logits=x),
+                 tf.nn.sparse_softmax_cross_entropy_with_logits(labels=s, logits=x)):
+        g = tf.get_default_graph()
+        before = len(g.get_operations())
+        gx = tf.gradients(loss, x)[0]
+        new = [op.type for op in g.get_operations()[before:]]
+        assert "Softmax" not in new and "LogSoftmax" not in new, new
+        assert gx.op.inputs[1] is loss.op.outputs[1]
+
+
+def test_softmax_ce_broadcast_labels_and_runtime_size_check():
+    t, x = _distribution((1, 4)), np.random.RandomState(2).uniform(-3, 3, (3, 4))
+    check_op(lambda t, x: tf.nn.softmax_cross_entropy_with_logits_v2(t, x), _ce, None, inputs=[t, x])
+    tp = tf.placeholder(tf.float32, [None, 4])
+    xp = tf.placeholder(tf.float32, [None, 4])
+    loss = tf.nn.softmax_cross_entropy_with_logits(labels=tp, logits=xp)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"logits and labels must be same size: logits_size=\[3, 4\] "
+                                 r"labels_size=\[2, 4\]"):
+            sess.run(loss, {tp: np.zeros((2, 4)), xp: np.zeros((3, 4))})
