@@ -26,8 +26,9 @@ class _Apply(Operation):
     stateful = True
     differentiable = False
 
-    def __init__(self, opt, var, slots, spec):
+    def __init__(self, opt, var, slots, spec, copy_on_write=False):
         self.opt, self.var, self.slots, self.spec = opt, var, slots, spec
+        self.copy_on_write = copy_on_write
         self.type = opt._apply_type
 
     def infer(self, *xs):
@@ -38,6 +39,14 @@ class _Apply(Operation):
         slots = [(ctx.reader(s), ctx.writer(s)) for s in self.slots]
         update = self.opt._update_fn(self.var)
         spec = tuple(self.spec)
+        if self.copy_on_write:
+            # eager: tensors read from the variable earlier keep their values, as in TF2
+            read_var = read
+
+            def read():
+                a = read_var().copy()
+                write(a)
+                return a
         if None not in spec:
             def apply(g):
                 w = _own(read(), write)
@@ -52,6 +61,19 @@ class _Apply(Operation):
             update(w, g, [_own(r(), wr) for r, wr in slots], *h)
             return w
         return apply_fed
+
+
+class _Gate(Operation):
+    """Passes the gradients through unchanged: the updates that read its outputs wait for all."""
+    type = "IdentityN"
+    differentiable = False
+    multi_output = True
+
+    def forward(self, *gs):
+        return gs
+
+    def infer(self, *gs):
+        return [(g._shape.as_tuple(), g.dtype) for g in gs]
 
 
 def _own(a, write):
@@ -192,7 +214,7 @@ class Optimizer:
             raise ValueError("No gradients provided for any variable: %s." % ([str(v) for _, v in gvs],))
         st = context.state
         graph_mode = st.graph_mode or st.symbolic
-        with context.symbolic() if st.graph_mode else _Null():
+        with _init_scope():
             self._create_slots(var_list)
         with name_scope(name, self._name) as scope:
             self._prepare()
@@ -206,13 +228,15 @@ class Optimizer:
                     from ..ops.math_ops import cast
                     g = cast(g, v.dtype)
                 grads.append((g, v))
-            # every gradient is computed before any variable changes in place
-            gate = [g.op for g, _ in grads] if graph_mode else None
+            if graph_mode and len(grads) > 1:
+                # every gradient is computed before any variable changes in place
+                gated = _Gate()._build(tuple(g for g, _ in grads), name="gate")
+                grads = [(g, v) for g, (_, v) in zip(gated, grads)]
             update_ops = []
             for g, v in grads:
                 slots = [self._slots[n][v] for n in self._slot_names if v in self._slots.get(n, {})]
-                out = _Apply(self, v, slots, spec)._build((g,) + tensors, name="update_" + v.op.name,
-                                                          control_inputs=gate)
+                out = _Apply(self, v, slots, spec, copy_on_write=not graph_mode)._build(
+                    (g,) + tensors, name="update_" + v.op.name)
                 update_ops.append(out.op)
             if global_step is None:
                 apply_updates = self._finish(update_ops, "apply")
@@ -328,11 +352,21 @@ def _check_dtypes(tensors):
                 t.dtype, t.name, ["tf." + d for d in _VALID_DTYPES]))
 
 
-class _Null:
+class _init_scope:
+    """Where optimizer state is made (TF's init_scope): in graph mode as graph nodes run by the
+    initializer; otherwise with values at once, even while a model is being built symbolically."""
+
     def __enter__(self):
+        st = context.state
+        self._saved = st.symbolic
+        if st.graph_mode:
+            st.symbolic += 1
+        else:
+            st.symbolic = 0
         return self
 
     def __exit__(self, *a):
+        context.state.symbolic = self._saved
         return False
 
 

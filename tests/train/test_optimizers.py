@@ -490,3 +490,46 @@ def test_perceptron_delta_rule_learns_and_or(gate, target):
                 break
         assert outputs == target, (gate, outputs)
         assert epoch < 10
+
+
+def test_eager_update_leaves_earlier_reads_unchanged():
+    w = tf.Variable(np.array([1.0, 2.0]))
+    before = w.value()
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(w * w)
+    tf.train.AdamOptimizer(0.1).apply_gradients([(tape.gradient(loss, w), w)])
+    np.testing.assert_array_equal(before.numpy(), [1.0, 2.0])
+    np.testing.assert_allclose(w.numpy(), [0.9, 1.9], rtol=1e-6)
+
+
+def test_state_made_while_building_symbolically_has_values():
+    from neuroflow.core import context
+    from neuroflow.core.executor import Plan
+    from neuroflow.core.op import _eager_ctx
+    w = tf.Variable(np.array([1.0, 2.0]))
+    b = tf.Variable(0.5, dtype=tf.float64)
+    opt = tf.train.AdamOptimizer(0.1)
+    with context.symbolic():      # e.g. a Keras train function being built
+        gw = tf.constant(np.array([1.0, -1.0])) * 1.0
+        train = opt.apply_gradients([(gw, w), (b * 0.0, b)])
+    assert gw._value is None
+    assert opt.get_slot(w, "m").numpy().tolist() == [0.0, 0.0]
+    step = Plan([train], [], _eager_ctx())    # run on the variables themselves, as Keras does
+    step()
+    np.testing.assert_allclose(w.numpy(), [0.9, 2.1], rtol=1e-6)
+    assert b.numpy() == 0.5
+    step()
+    assert w.numpy()[0] < 0.81
+
+
+def test_fed_gradients():
+    w = tf.Variable(np.array([1.0, 2.0]))
+    b = tf.Variable(0.5, dtype=tf.float64)
+    gw = tf.placeholder(tf.float64, [2])
+    gb = tf.placeholder(tf.float64, [])
+    train = tf.train.AdamOptimizer(0.1).apply_gradients([(gw, w), (gb, b)])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train, {gw: [1.0, -1.0], gb: 0.0})
+        np.testing.assert_allclose(sess.run(w), [0.9, 2.1], rtol=1e-6)
+        assert sess.run(b) == 0.5
