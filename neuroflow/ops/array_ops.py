@@ -1,112 +1,14 @@
-"""Shape and array ops: reshape, transpose, concat, stack, slicing, gather, fills (``tf.*``)."""
-from ..core.shape import TensorShape
-from ._base import (Operation, Tensor, convert_to_tensor, dims, dtypes, get_array_module, np,
-                    resolve_axis, sum_to_like)
+"""Shape ops: shape/size/rank, identity, reshape, squeeze, expand_dims, transpose (``tf.*``).
 
+The other array ops live in sibling modules (fill_ops, join_ops, slice_ops, manip_ops); this
+module re-exports them all, so ``from .array_ops import X`` and the top-level star import work.
+"""
+import builtins
 
-def _static_ints(v, what):
-    """A Python int list from a list/tuple/array/constant tensor (None entries kept)."""
-    if isinstance(v, Tensor) or hasattr(v, "_as_tensor"):
-        t = convert_to_tensor(v)
-        if t._value is None:
-            return None
-        v = t._value
-    if isinstance(v, (np.ndarray, np.generic)):
-        return [int(a) for a in np.asarray(v).reshape(-1)]
-    if isinstance(v, (list, tuple)):
-        out = []
-        for a in v:
-            if isinstance(a, Tensor):
-                if a._value is None:
-                    return None
-                a = a._value
-            out.append(None if a is None else int(a))
-        return out
-    return [int(v)]
-
-
-# ==================================================================== fills
-class Fill(Operation):
-    type = "Fill"
-    differentiable = False
-
-    def __init__(self, shape, value, dtype):
-        self.shape, self.value, self.dtype = tuple(shape), value, dtype
-
-    def forward(self):
-        from ..core import backend
-        return backend.xp.full(self.shape, self.value, dtype=self.dtype._np)
-
-    def infer(self):
-        return [(self.shape, self.dtype)]
-
-
-class FillLike(Operation):
-    """An array of ``value`` with x's shape (zeros_like / ones_like)."""
-    type = "ZerosLike"
-    differentiable = False
-
-    def __init__(self, value, dtype=None):
-        self.value, self.dtype = value, dtype
-
-    def forward(self, x):
-        xp = get_array_module(x)
-        dt = self.dtype._np if self.dtype is not None else x.dtype
-        return xp.full(x.shape, self.value, dtype=dt)
-
-    def infer(self, x):
-        return [(dims(x), self.dtype or x.dtype)]
-
-
-def zeros(shape, dtype=dtypes.float32, name=None):
-    """A tensor of zeros (``tf.zeros``)."""
-    s = _static_ints(shape, "shape")
-    if s is None:
-        return fill(shape, 0, name=name, dtype=dtype)
-    return Fill(s, 0, dtypes.as_dtype(dtype))._build((), name or "zeros")
-
-
-def ones(shape, dtype=dtypes.float32, name=None):
-    s = _static_ints(shape, "shape")
-    if s is None:
-        return fill(shape, 1, name=name, dtype=dtype)
-    return Fill(s, 1, dtypes.as_dtype(dtype))._build((), name or "ones")
-
-
-class DynFill(Operation):
-    type = "Fill"
-    differentiable = False
-
-    def __init__(self, dtype):
-        self.dtype = dtype
-
-    def forward(self, shape, value):
-        return get_array_module(value).full(tuple(int(s) for s in shape), value, dtype=self.dtype._np)
-
-    def infer(self, shape, value):
-        d = dims(shape)
-        return [(None if d is None or d[0] is None else (None,) * d[0], self.dtype)]
-
-
-def fill(dims_, value, name=None, dtype=None):
-    """A tensor of shape ``dims`` filled with ``value`` (``tf.fill``)."""
-    v = convert_to_tensor(value, dtype=dtype)
-    s = _static_ints(dims_, "dims")
-    if s is not None and v._value is not None:
-        return Fill(s, v._value, v.dtype)._build((), name or "Fill")
-    return DynFill(v.dtype)._build((convert_to_tensor(dims_, dtype=dtypes.int32), v), name or "Fill")
-
-
-def zeros_like(tensor, dtype=None, name=None, optimize=True):
-    x = convert_to_tensor(tensor)
-    return FillLike(0, dtypes.as_dtype(dtype) if dtype else None)._build((x,), name or "zeros_like")
-
-
-def ones_like(tensor, dtype=None, name=None, optimize=True):
-    x = convert_to_tensor(tensor)
-    op = FillLike(1, dtypes.as_dtype(dtype) if dtype else None)
-    op.type = "OnesLike"
-    return op._build((x,), name or "ones_like")
+from ._base import (Operation, convert_to_tensor, dims, dtypes, get_array_module, np,
+                    resolve_axis)
+from ._static import (_SymDim, _const, _int_arg, _ls, _partial_shape, _prod,  # noqa: F401
+                      _static_ints)
 
 
 # ==================================================================== shape queries
@@ -126,7 +28,12 @@ class Shape(Operation):
 
 
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
-    """The dynamic shape of a tensor as an int32 vector (``tf.shape``)."""
+    """The dynamic shape of a tensor as an int32 vector (``tf.shape``).
+
+    Example:
+      >>> tf.shape(tf.zeros([2, 3])).numpy()
+      array([2, 3], dtype=int32)
+    """
     return Shape(dtypes.as_dtype(out_type))._build((convert_to_tensor(input),), name or "Shape")
 
 
@@ -145,6 +52,7 @@ class Size(Operation):
 
 
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
+    """The number of elements of a tensor (``tf.size``)."""
     return Size(dtypes.as_dtype(out_type))._build((convert_to_tensor(input),), name or "Size")
 
 
@@ -160,6 +68,7 @@ class Rank(Operation):
 
 
 def rank(input, name=None):  # noqa: A002
+    """The number of dimensions of a tensor, as a scalar int32 tensor (``tf.rank``)."""
     return Rank()._build((convert_to_tensor(input),), name or "Rank")
 
 
@@ -175,6 +84,7 @@ class Identity(Operation):
 
 
 def identity(input, name=None):  # noqa: A002
+    """The same value as a new tensor (``tf.identity``)."""
     return Identity()._build((convert_to_tensor(input),), name or "Identity")
 
 
@@ -192,7 +102,49 @@ def stop_gradient(input, name=None):  # noqa: A002
 
 
 # ==================================================================== reshape family
+def _reshape_dims(op, x, entries):
+    """Static output dims of reshape(x, entries), checking sizes where they are known."""
+    d = dims(x)
+    out = [e if isinstance(e, int) and e >= 0 else None for e in entries]
+    req = [e for e in entries if isinstance(e, int) and e >= 0]
+    detail = f"for '{op._pending_name}' (op: 'Reshape') with input shapes: {_ls(d)}, [{len(entries)}]"
+    if -1 not in entries:
+        if d is not None and None not in d and len(req) == len(entries) and _prod(d) != _prod(req):
+            raise ValueError(f"Cannot reshape a tensor with {_prod(d)} elements to shape "
+                             f"{_ls(out)} ({_prod(req)} elements) {detail}.")
+        return tuple(out)
+    if d is None:
+        return tuple(out)
+    # unknown input dims cancel against tf.shape(x)[i] entries for the same dims
+    matched = {e.axis for e in entries if isinstance(e, _SymDim) and e.x is x and d[e.axis] is None}
+    n_sym = sum(1 for e in entries if isinstance(e, _SymDim) and e.x is x and e.axis in matched)
+    if any(v is None and i not in matched for i, v in enumerate(d)) or n_sym != len(matched) or \
+            len(req) + n_sym + 1 != len(entries):
+        return tuple(out)
+    pin, pout = _prod(v for v in d if v is not None), _prod(req)
+    if pout == 0:
+        return tuple(out)
+    if pin % pout:
+        shown = "[%s]" % ",".join("-1" if e == -1 else "?" if o is None else str(o)
+                                  for e, o in zip(entries, out))
+        raise ValueError(f"Dimension size must be evenly divisible by {pout} but is {pin} {detail} "
+                         f"and with input tensors computed as partial shapes: input[1] = {shown}.")
+    out[entries.index(-1)] = pin // pout
+    return tuple(out)
+
+
+def _reshape_error(x, shape):
+    shape = list(shape)
+    if -1 in shape:
+        known = _prod(s for s in shape if s != -1)
+        return ValueError(f"Input to reshape is a tensor with {x.size} values, but the requested "
+                          f"shape requires a multiple of {known}")
+    return ValueError(f"Input to reshape is a tensor with {x.size} values, but the requested shape "
+                      f"has {_prod(shape)}")
+
+
 class Reshape(Operation):
+    """x viewed with a static target shape (one entry may be -1)."""
     type = "Reshape"
 
     def __init__(self, shape):
@@ -202,49 +154,36 @@ class Reshape(Operation):
         try:
             return x.reshape(self.shape)
         except ValueError:
-            raise ValueError(f"Input to reshape is a tensor with {x.size} values, but the requested "
-                             f"shape has {int(np.prod([s for s in self.shape if s != -1]))}") from None
+            raise _reshape_error(x, self.shape) from None
 
     def infer(self, x):
-        s = list(self.shape)
-        d = dims(x)
-        if -1 in s:
-            known = 1
-            for v in s:
-                if v != -1:
-                    known *= v
-            if d is not None and None not in d:
-                n = 1
-                for v in d:
-                    n *= v
-                if known == 0 or n % known:
-                    raise ValueError(f"Cannot reshape a tensor with {n} elements to shape {s} "
-                                     f"({_elems(s)} elements) for '{self._pending_name}' (op: 'Reshape')")
-                s[s.index(-1)] = n // known
-            else:
-                s[s.index(-1)] = None
-        elif d is not None and None not in d:
-            n = 1
-            for v in d:
-                n *= v
-            if n != _elems(s):
-                raise ValueError(f"Cannot reshape a tensor with {n} elements to shape {s} "
-                                 f"({_elems(s)} elements) for '{self._pending_name}' (op: 'Reshape') "
-                                 f"with input shapes: [{','.join(str(v) for v in d)}], [{len(s)}].")
-        return [(tuple(s), x.dtype)]
+        return [(_reshape_dims(self, x, list(self.shape)), x.dtype)]
 
     def backward(self, gy):
         return reshape_like(gy, self.inputs[0])
 
 
-def _elems(s):
-    n = 1
-    for v in s:
-        n *= v
-    return n
+class DynReshape(Operation):
+    """reshape(x, shape) with the shape computed at run time."""
+    type = "Reshape"
+
+    def forward(self, x, shape):
+        s = shape.tolist()
+        try:
+            return x.reshape(s)
+        except ValueError:
+            raise _reshape_error(x, s) from None
+
+    def infer(self, x, shape):
+        entries = _partial_shape(shape)
+        return [(None if entries is None else _reshape_dims(self, x, entries), x.dtype)]
+
+    def backward(self, gy):
+        return reshape_like(gy, self.inputs[0]), None
 
 
 class ReshapeLike(Operation):
+    """x reshaped to like's shape (the gradient of shape-changing ops)."""
     type = "Reshape"
 
     def forward(self, x, like):
@@ -257,21 +196,8 @@ class ReshapeLike(Operation):
         return reshape_like(gy, self.inputs[0]), None
 
 
-class DynReshape(Operation):
-    type = "Reshape"
-
-    def forward(self, x, shape):
-        return x.reshape(tuple(int(s) for s in shape))
-
-    def infer(self, x, shape):
-        d = dims(shape)
-        return [(None if d is None or d[0] is None else (None,) * d[0], x.dtype)]
-
-    def backward(self, gy):
-        return reshape_like(gy, self.inputs[0]), None
-
-
 def reshape_like(x, like):
+    """x reshaped to like's shape; a static Reshape when that shape is known."""
     dx, dl = dims(x), dims(like)
     if dl is not None and None not in dl:
         if dx == dl:
@@ -280,11 +206,36 @@ def reshape_like(x, like):
     return ReshapeLike()._build((x, like), "Reshape")
 
 
+def reshape(tensor, shape, name=None):
+    """Reshapes ``tensor`` to ``shape``; one entry may be -1 (``tf.reshape``).
+
+    Example:
+      >>> tf.reshape(tf.range(6), [-1, 3]).shape
+      TensorShape([2, 3])
+    """
+    x = convert_to_tensor(tensor)
+    s = _static_ints(shape, "shape")
+    if s is None or None in s:
+        return DynReshape()._build((x, convert_to_tensor(shape, dtype=dtypes.int32)), name or "Reshape")
+    if s.count(-1) > 1:
+        raise ValueError(f"Cannot infer multiple unknown dimensions in shape {s}: only one input "
+                         "size may be -1")
+    if any(v < -1 for v in s):
+        raise ValueError(f"Invalid value for argument `shape`: expected sizes >= -1. Received: shape={s}")
+    return Reshape(s)._build((x,), name or "Reshape")
+
+
 def reshape_like_kept(g, x, axis):
     """Re-inserts the reduced axes (size 1) into g so it broadcasts against x."""
     d = dims(x)
     if d is None:
-        raise NotImplementedError("Gradient of a reduction over a tensor of unknown rank is not supported.")
+        if axis is None:  # a full reduction: the scalar g broadcasts as it is
+            return g
+        ax = (axis,) if isinstance(axis, int) else tuple(axis)
+        if any(a < 0 for a in ax):
+            raise NotImplementedError("The gradient of a reduction over negative axes of a tensor of "
+                                      "unknown rank is not supported by neuroflow yet.")
+        return KeepDims(tuple(sorted(set(ax))))._build((g,), "Reshape")
     ax = set(resolve_axis(axis, len(d)))
     if None not in d:
         return reshape(g, [1 if i in ax else s for i, s in enumerate(d)])
@@ -292,6 +243,7 @@ def reshape_like_kept(g, x, axis):
 
 
 class KeepDims(Operation):
+    """Inserts size-1 dims at ``axes`` (sorted, of the output)."""
     type = "ExpandDims"
 
     def __init__(self, axes):
@@ -310,18 +262,7 @@ class KeepDims(Operation):
         return [(tuple(out), g.dtype)]
 
     def backward(self, gy):
-        return squeeze(gy, list(self.axes))
-
-
-def reshape(tensor, shape, name=None):
-    """Reshapes ``tensor`` to ``shape`` (one entry may be -1) (``tf.reshape``)."""
-    x = convert_to_tensor(tensor)
-    s = _static_ints(shape, "shape")
-    if s is None or None in s:
-        return DynReshape()._build((x, convert_to_tensor(shape, dtype=dtypes.int32)), name or "Reshape")
-    if s.count(-1) > 1:
-        raise ValueError("Only one input size may be -1, not both")
-    return Reshape(s)._build((x,), name or "Reshape")
+        return reshape_like(gy, self.inputs[0])
 
 
 class Squeeze(Operation):
@@ -347,11 +288,11 @@ class Squeeze(Operation):
             if None in d:
                 return [(None, x.dtype)]
             return [(tuple(s for s in d if s != 1), x.dtype)]
-        ax = set(resolve_axis(self.axis, len(d)))
+        ax = {a % len(d) for a in self.axis}
         for a in ax:
             if d[a] is not None and d[a] != 1:
                 raise ValueError(f"Can not squeeze dim[{a}], expected a dimension of 1, got {d[a]} for "
-                                 f"'{self._pending_name}' (op: 'Squeeze')")
+                                 f"'{self._pending_name}' (op: 'Squeeze') with input shapes: {_ls(d)}.")
         return [(tuple(s for i, s in enumerate(d) if i not in ax), x.dtype)]
 
     def backward(self, gy):
@@ -359,14 +300,24 @@ class Squeeze(Operation):
 
 
 def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
+    """Removes size-1 dimensions, all or those in ``axis`` (``tf.squeeze``; TF1 ``squeeze_dims``).
+
+    Example:
+      >>> tf.squeeze(tf.zeros([1, 2, 1, 3]), axis=[2]).shape
+      TensorShape([1, 2, 3])
+    """
     x = convert_to_tensor(input)
     if axis is None:
         axis = squeeze_dims
-    if isinstance(axis, int):
-        axis = [axis]
     if axis is not None:
+        axis = tuple(_static_ints(axis, "axis"))
         d = dims(x)
-        axis = tuple(resolve_axis(tuple(axis), len(d))) if d is not None else tuple(axis)
+        if d is not None:
+            for a in axis:
+                if not -len(d) <= a < len(d):
+                    raise ValueError(f"Tried to squeeze dim index {a} for tensor with {len(d)} "
+                                     "dimensions.")
+            axis = tuple(a % len(d) for a in axis)
     return Squeeze(axis)._build((x,), name or "Squeeze")
 
 
@@ -377,13 +328,15 @@ class ExpandDims(Operation):
         self.axis = axis
 
     def forward(self, x):
-        a = self.axis if self.axis >= 0 else x.ndim + 1 + self.axis
-        return get_array_module(x).expand_dims(x, a)
+        return get_array_module(x).expand_dims(x, self.axis)
 
     def infer(self, x):
         d = dims(x)
         if d is None:
             return [(None, x.dtype)]
+        if not -len(d) - 1 <= self.axis <= len(d):
+            raise ValueError(f"Tried to expand dim index {self.axis} for tensor with {len(d)} dimensions. "
+                             f"for '{self._pending_name}' (op: 'ExpandDims')")
         a = self.axis if self.axis >= 0 else len(d) + 1 + self.axis
         return [(d[:a] + (1,) + d[a:], x.dtype)]
 
@@ -392,13 +345,17 @@ class ExpandDims(Operation):
 
 
 def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
-    """Inserts a dimension of size 1 at ``axis`` (``tf.expand_dims``; TF1's ``dim`` too)."""
+    """Inserts a dimension of size 1 at ``axis`` (``tf.expand_dims``; TF1's ``dim`` too).
+
+    Example:
+      >>> tf.expand_dims(tf.zeros([2, 3]), -1).shape
+      TensorShape([2, 3, 1])
+    """
     if axis is None:
         axis = dim
     if axis is None:
         raise ValueError("Invalid value for argument `axis`: expected an int. Received: axis=None")
-    return ExpandDims(int(_static_ints(axis, "axis")[0]))._build((convert_to_tensor(input),),
-                                                                 name or "ExpandDims")
+    return ExpandDims(_int_arg(axis, "axis"))._build((convert_to_tensor(input),), name or "ExpandDims")
 
 
 class Transpose(Operation):
@@ -414,241 +371,77 @@ class Transpose(Operation):
         d = dims(x)
         if d is None:
             return [(None, x.dtype)]
-        p = self.perm if self.perm is not None else tuple(reversed(range(len(d))))
+        p = self.perm if self.perm is not None else tuple(reversed(builtins.range(len(d))))
+        if len(p) != len(d):
+            raise ValueError(f"Dimension must be {len(d)} but is {len(p)} for '{self._pending_name}' "
+                             f"(op: 'Transpose') with input shapes: {_ls(d)}, [{len(p)}].")
         return [(tuple(d[i] for i in p), x.dtype)]
 
     def backward(self, gy):
         if self.perm is None:
-            return transpose(gy)
-        inv = tuple(int(i) for i in np.argsort(self.perm))
-        return Transpose(inv)._build((gy,), "transpose")
+            return Transpose(None)._build((gy,), "transpose")
+        return Transpose(tuple(int(i) for i in np.argsort(self.perm)))._build((gy,), "transpose")
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False):
-    """Permutes dimensions (``tf.transpose``); reverses them when ``perm`` is None."""
+    """Permutes dimensions (``tf.transpose``); reverses them when ``perm`` is None.
+
+    Example:
+      >>> tf.transpose(tf.zeros([2, 3, 4]), perm=[0, 2, 1]).shape
+      TensorShape([2, 4, 3])
+    """
     x = convert_to_tensor(a)
-    p = _static_ints(perm, "perm") if perm is not None else None
-    return Transpose(tuple(p) if p is not None else None)._build((x,), name)
+    if perm is None:
+        return Transpose(None)._build((x,), name)
+    p = _static_ints(perm, "perm")
+    if p is None:
+        raise NotImplementedError("A symbolic (fed) `perm` is not supported by neuroflow yet; pass a "
+                                  "Python list for `perm`.")
+    n = len(p)
+    if sorted(a % n if n else a for a in p) != list(builtins.range(n)):
+        raise ValueError(f"Invalid value for argument `perm`: expected a permutation of "
+                         f"0..{n - 1}. Received: perm={p}")
+    return Transpose(tuple(a % n for a in p))._build((x,), name)
 
 
-class Concat(Operation):
-    type = "ConcatV2"
-
-    def __init__(self, axis):
-        self.axis = axis
-
-    def forward(self, *xs):
-        return get_array_module(xs[0]).concatenate(xs, axis=self.axis)
-
-    def infer(self, *xs):
-        ds = [dims(x) for x in xs]
-        if any(d is None for d in ds):
-            return [(None, xs[0].dtype)]
-        n = len(ds[0])
-        a = self.axis % n
-        out = list(ds[0])
-        tot = 0
-        for d in ds:
-            if len(d) != n:
-                raise ValueError(f"Shape must be rank {n} but is rank {len(d)} for '{self._pending_name}' "
-                                 "(op: 'ConcatV2')")
-            tot = None if tot is None or d[a] is None else tot + d[a]
-            for i in range(n):
-                if i != a and out[i] is None:
-                    out[i] = d[i]
-                elif i != a and d[i] is not None and d[i] != out[i]:
-                    raise ValueError(f"Dimension {i} in both shapes must be equal, but are {out[i]} and "
-                                     f"{d[i]}. Shapes are {list(ds[0])} and {list(d)}. for "
-                                     f"'{self._pending_name}' (op: 'ConcatV2')")
-        out[a] = tot
-        return [(tuple(out), xs[0].dtype)]
-
-    def backward(self, gy):
-        xs = self.inputs
-        return tuple(SliceAlong(self.axis, i)._build((gy,) + tuple(xs), "concat_grad") for i in range(len(xs)))
-
-
-class SliceAlong(Operation):
-    """The i-th piece of gy along axis, pieces sized like the inputs (concat's gradient)."""
-    type = "Slice"
-
-    def __init__(self, axis, i):
-        self.axis, self.i = axis, i
-
-    def forward(self, gy, *xs):
-        a = self.axis % gy.ndim
-        start = sum(x.shape[a] for x in xs[:self.i])
-        idx = [slice(None)] * gy.ndim
-        idx[a] = slice(start, start + xs[self.i].shape[a])
-        return gy[tuple(idx)]
-
-    def infer(self, gy, *xs):
-        return [(dims(xs[self.i]), gy.dtype)]
-
-
-def concat(values, axis, name="concat"):
-    """Concatenates tensors along ``axis`` (``tf.concat``)."""
-    xs = [convert_to_tensor(v) for v in values]
-    if len(xs) == 1:
-        return identity(xs[0], name=name)
-    ax = _static_ints(axis, "axis")[0]
-    return Concat(ax)._build(tuple(xs), name)
-
-
-class Stack(Operation):
-    type = "Pack"
-
-    def __init__(self, axis):
-        self.axis = axis
-
-    def forward(self, *xs):
-        return get_array_module(xs[0]).stack(xs, axis=self.axis)
-
-    def infer(self, *xs):
-        d = dims(xs[0])
-        for x in xs[1:]:
-            e = dims(x)
-            if d is not None and e is not None and len(d) == len(e):
-                d = tuple(a if a is not None else b for a, b in zip(d, e))
-        if d is None:
-            return [(None, xs[0].dtype)]
-        a = self.axis if self.axis >= 0 else len(d) + 1 + self.axis
-        return [(d[:a] + (len(xs),) + d[a:], xs[0].dtype)]
-
-    def backward(self, gy):
-        return tuple(unstack(gy, num=len(self.inputs), axis=self.axis))
-
-
-def stack(values, axis=0, name="stack"):
-    """Stacks tensors of equal shape along a new ``axis`` (``tf.stack``, TF1 ``tf.pack``)."""
-    xs = [convert_to_tensor(v) for v in values]
-    dts = {x.dtype for x in xs}
-    if len(dts) > 1:
-        # Python numbers beside tensors take the tensors' dtype
-        target = next(x.dtype for x in xs if x.op.type != "Const") if any(x.op.type != "Const" for x in xs) \
-            else xs[0].dtype
-        from .math_ops import cast
-        xs = [cast(x, target) if x.dtype is not target else x for x in xs]
-    return Stack(axis)._build(tuple(xs), name)
-
-
-class Unstack(Operation):
-    type = "Unpack"
-    multi_output = True
-
-    def __init__(self, axis, num):
-        self.axis, self.num = axis, num
-
-    def forward(self, x):
-        a = self.axis % x.ndim
-        return tuple(x.take(i, axis=a) for i in range(x.shape[a]))
-
-    def infer(self, x):
-        d = dims(x)
-        a = self.axis % len(d)
-        return [(d[:a] + d[a + 1:], x.dtype)] * self.num
-
-    def backward(self, *gys):
-        return stack(list(gys), axis=self.axis)
-
-
-def unstack(value, num=None, axis=0, name="unstack"):
-    x = convert_to_tensor(value)
+def matrix_transpose(a, name="matrix_transpose", conjugate=False):
+    """Transposes the last two dimensions (``tf.matrix_transpose``, ``tf.linalg.matrix_transpose``)."""
+    x = convert_to_tensor(a)
     d = dims(x)
-    if num is None:
-        if d is None or d[axis] is None:
-            raise ValueError(f"Cannot infer argument `num` from shape {x.shape}")
-        num = d[axis]
-    return list(Unstack(axis, num)._build((x,), name))
+    if d is None:
+        raise NotImplementedError("tf.matrix_transpose of a tensor of unknown rank is not supported.")
+    if len(d) < 2:
+        raise ValueError(f"Argument `a` should be a (batch) matrix with rank >= 2. Received: a={x}")
+    return Transpose(tuple(builtins.range(len(d) - 2)) + (len(d) - 1, len(d) - 2))._build((x,), name)
 
 
-# ==================================================================== indexing
-class GetItem(Operation):
-    """x[key] with Python slicing (ints, slices, None/newaxis, Ellipsis)."""
-    type = "StridedSlice"
 
-    def __init__(self, key):
-        self.key = key
+# ==================================================================== where(condition)
+class WhereIndices(Operation):
+    """The coordinates of the true (non-zero) elements, int64 [n, rank]."""
+    type = "Where"
+    differentiable = False
 
-    def forward(self, x):
-        return x[self.key]
+    def forward(self, c):
+        return get_array_module(c).argwhere(c).astype(np.int64, copy=False)
 
-    def infer(self, x):
-        d = dims(x)
-        if d is None:
-            return [(None, x.dtype)]
-        out, i = [], 0
-        key = self.key if isinstance(self.key, tuple) else (self.key,)
-        n_ell = len(d) - sum(1 for k in key if k is not None and k is not Ellipsis)
-        for k in key:
-            if k is Ellipsis:
-                out.extend(d[i:i + n_ell])
-                i += n_ell
-            elif k is None:
-                out.append(1)
-            elif isinstance(k, slice):
-                n = d[i]
-                out.append(None if n is None else len(range(*k.indices(n))))
-                i += 1
-            else:
-                if d[i] is not None and not -d[i] <= k < d[i]:
-                    raise ValueError(f"slice index {k} of dimension {i} out of bounds. for "
-                                     f"'{self._pending_name}' (op: 'StridedSlice') with input shapes: "
-                                     f"[{','.join('?' if v is None else str(v) for v in d)}]")
-                i += 1
-        out.extend(d[i:])
-        return [(tuple(out), x.dtype)]
-
-    def backward(self, gy):
-        return GetItemGrad(self.key)._build((gy, self.inputs[0]), "StridedSliceGrad")
+    def infer(self, c):
+        d = dims(c)
+        return [((None, None if d is None else len(d)), dtypes.int64)]
 
 
-class GetItemGrad(Operation):
-    type = "StridedSliceGrad"
-
-    def __init__(self, key):
-        self.key = key
-
-    def forward(self, gy, x):
-        xp = get_array_module(gy)
-        gx = xp.zeros(x.shape, dtype=gy.dtype)
-        gx[self.key] = gy
-        return gx
-
-    def infer(self, gy, x):
-        return [(dims(x), gy.dtype)]
-
-    def backward(self, g):
-        return GetItem(self.key)._build((g,), "StridedSlice"), None
+def where_indices(condition, name=None):
+    """``tf.where(condition)``: the coordinates of true elements, int64 of shape [?, rank]."""
+    return WhereIndices()._build((convert_to_tensor(condition),), name or "Where")
 
 
-def _getitem(x, key):
-    x = convert_to_tensor(x)
-    k = key if isinstance(key, tuple) else (key,)
-    norm = []
-    for item in k:
-        if isinstance(item, Tensor):
-            if item._value is None:
-                from .gather_ops import gather  # symbolic index: a gather along axis 0
-                if len(k) == 1:
-                    return gather(x, item)
-                raise NotImplementedError("Indexing with a symbolic tensor together with other indices "
-                                          "is not supported by neuroflow yet; use tf.gather.")
-            item = item._value.tolist() if np.ndim(item._value) else item._value.item()
-        if isinstance(item, slice):
-            item = slice(*[None if v is None else int(v) for v in (item.start, item.stop, item.step)])
-        elif isinstance(item, (list, np.ndarray)):
-            from .gather_ops import gather
-            if len(k) == 1:
-                return gather(x, item)
-            raise NotImplementedError("Fancy indexing with lists inside a multi-axis index is not "
-                                      "supported; use tf.gather or tf.gather_nd.")
-        elif item is not None and item is not Ellipsis:
-            item = int(item)
-        norm.append(item)
-    return GetItem(tuple(norm))._build((x,), "strided_slice")
+# the rest of the array ops, re-exported for the top-level namespace and for other modules
+from . import fill_ops as _fill, join_ops as _join, manip_ops as _manip  # noqa: E402
+from .fill_ops import *  # noqa: E402,F401,F403
+from .join_ops import *  # noqa: E402,F401,F403
+from .manip_ops import *  # noqa: E402,F401,F403
+from .slice_ops import _getitem, slice, strided_slice  # noqa: E402,F401
 
-
-__all__ = [_n for _n, _v in list(globals().items())
-           if not _n.startswith("_") and _n.islower() and callable(_v)
-           and getattr(_v, "__module__", None) == __name__]
+__all__ = (["shape", "size", "rank", "identity", "stop_gradient", "reshape", "squeeze", "expand_dims",
+            "transpose", "matrix_transpose", "where_indices", "slice", "strided_slice"]
+           + _fill.__all__ + _join.__all__ + _manip.__all__)
