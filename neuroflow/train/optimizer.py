@@ -218,7 +218,8 @@ class Optimizer:
             self._create_slots(var_list)
         with name_scope(name, self._name) as scope:
             self._prepare()
-            spec, tensors = self._hyper_spec()
+            fused = type(self)._update_fn is not Optimizer._update_fn
+            spec, tensors = self._hyper_spec() if fused else (None, ())
             grads = []
             for g, v in gvs:
                 if g is None:
@@ -234,6 +235,10 @@ class Optimizer:
                 grads = [(g, v) for g, (_, v) in zip(gated, grads)]
             update_ops = []
             for g, v in grads:
+                if not fused:  # a user's subclass written with TF1's _apply_dense (composed ops)
+                    with name_scope("update_" + v.op.name):
+                        update_ops.append(_as_op(self._apply_dense(g, v)))
+                    continue
                 slots = [self._slots[n][v] for n in self._slot_names if v in self._slots.get(n, {})]
                 out = _Apply(self, v, slots, spec, copy_on_write=not graph_mode)._build(
                     (g,) + tensors, name="update_" + v.op.name)
@@ -246,7 +251,6 @@ class Optimizer:
                 apply_updates = getattr(apply_updates, "op", apply_updates)
         if graph_mode:
             _rename(apply_updates, scope[:-1])  # TF1 names the train op like its scope ("Adam")
-        if graph_mode:
             train_ops = get_default_graph().get_collection_ref(GraphKeys.TRAIN_OP)
             if apply_updates not in train_ops:
                 train_ops.append(apply_updates)
@@ -323,6 +327,10 @@ class Optimizer:
     def _update_fn(self, var):
         raise NotImplementedError
 
+    def _apply_dense(self, grad, var):
+        raise NotImplementedError("An Optimizer subclass must define _apply_dense(grad, var) "
+                                  "(TF1 style, returning an update op) or _hyper and _update_fn.")
+
 
 def _const_like(var, value):
     """An initial-value tensor of var's shape and dtype filled with ``value``."""
@@ -334,6 +342,12 @@ def _const_like(var, value):
     if value == 0:
         return zeros(shape.as_list(), dtype=var.dtype)
     return fill(shape.as_list(), value, dtype=var.dtype)
+
+
+def _as_op(x):
+    if hasattr(x, "control_inputs"):
+        return x
+    return x._graph_op() if hasattr(x, "_graph_op") else x.op
 
 
 def _rename(op, full_name):
@@ -348,8 +362,8 @@ def _rename(op, full_name):
 def _check_dtypes(tensors):
     for t in tensors:
         if t.dtype.name not in _VALID_DTYPES:
-            raise ValueError("Invalid type %r for %s, expected: %s." % (
-                t.dtype, t.name, ["tf." + d for d in _VALID_DTYPES]))
+            raise ValueError("Invalid type %r for %s, expected: [%s]." % (
+                t.dtype, t.name, ", ".join("tf." + d for d in _VALID_DTYPES)))
 
 
 class _init_scope:

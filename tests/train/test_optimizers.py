@@ -275,7 +275,7 @@ def test_rmsprop_rms_slot_starts_at_ones_and_adam_beta_powers_advance():
 
 
 def test_global_step_increments_once_per_run():
-    w, b, loss = build_model()
+    w, _b, loss = build_model()
     gs = tf.train.get_or_create_global_step()
     train = tf.train.AdamOptimizer(0.1).minimize(loss, global_step=gs)
     assert train.name == "Adam"
@@ -366,7 +366,7 @@ def test_learning_rate_from_placeholder_and_constants_baked_in():
 
 
 def test_variables_are_updated_in_place():
-    w, b, loss = build_model()
+    w, _b, loss = build_model()
     train = tf.train.AdamOptimizer(0.1).minimize(loss)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -466,7 +466,8 @@ def test_deep_sigmoid_xor_net_vanishes_while_relu_learns():
     assert acc == 0.5 and abs(cost - np.log(2)) < 1e-3   # stuck at chance: predicts 0.5 everywhere
     assert ratio < 1e-3                                  # the first layer hardly gets a gradient
     tf.reset_default_graph()
-    relu = lambda z: tf.maximum(z, 0.0)  # noqa: E731
+    def relu(z):
+        return tf.maximum(z, 0.0)
     cost, acc, _ = xor_net([5] * 9, relu, 2000, tf.train.GradientDescentOptimizer(0.1), seed=1, he_init=True)
     assert acc == 1.0 and cost < 0.05
 
@@ -533,3 +534,29 @@ def test_fed_gradients():
         sess.run(train, {gw: [1.0, -1.0], gb: 0.0})
         np.testing.assert_allclose(sess.run(w), [0.9, 2.1], rtol=1e-6)
         assert sess.run(b) == 0.5
+
+
+def test_tf1_style_subclass_with_apply_dense():
+    class SignSGD(tf.train.Optimizer):
+        def __init__(self, learning_rate, use_locking=False, name="SignSGD"):
+            super().__init__(use_locking, name)
+            self._lr = learning_rate
+
+        def _create_slots(self, var_list):
+            for v in var_list:
+                self._zeros_slot(v, "last", self._name)
+
+        def _apply_dense(self, grad, var):
+            last = self.get_slot(var, "last")
+            return tf.group(var.assign_sub(self._lr * tf.sign(grad)), last.assign(grad))
+
+    w, _b, loss = build_model()
+    opt = SignSGD(0.1)
+    train = opt.minimize(loss)
+    assert opt.get_slot(w, "last").name == "w/SignSGD:0"
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        gw, _gb = grads(W0, B0)
+        np.testing.assert_allclose(sess.run(w), W0 - 0.1 * np.sign(gw), rtol=1e-12)
+        np.testing.assert_allclose(sess.run(opt.get_slot(w, "last")), gw, rtol=1e-12)
