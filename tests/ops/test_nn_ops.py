@@ -49,7 +49,7 @@ def test_selu():
     check_op(tf.nn.selu, lambda x: s * np.where(x > 0, x, a * np.expm1(x)), [(3, 4)], double_backward=True)
 
 
-@pytest.mark.parametrize("alpha", [None, 0.1])
+@pytest.mark.parametrize("alpha", [None, 0.1, 1.5, -0.3])
 def test_leaky_relu(alpha):
     a = 0.2 if alpha is None else alpha  # TF's default alpha is 0.2
     fn = tf.nn.leaky_relu if alpha is None else (lambda x: tf.nn.leaky_relu(x, alpha=alpha))
@@ -586,3 +586,16 @@ def test_softmax_ce_broadcast_labels_and_runtime_size_check():
                            match=r"logits and labels must be same size: logits_size=\[3, 4\] "
                                  r"labels_size=\[2, 4\]"):
             sess.run(loss, {tp: np.zeros((2, 4)), xp: np.zeros((3, 4))})
+
+
+@pytest.mark.parametrize("name", ["relu", "relu6", "elu", "selu", "leaky_relu", "crelu", "softplus",
+                                  "softsign", "swish", "gelu", "softmax", "log_softmax", "l2_loss"])
+def test_float32_stays_float32(name):
+    fn = getattr(tf.nn, name)
+    x = tf.constant(np.linspace(-3, 3, 12, dtype=np.float32).reshape(3, 4))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = fn(x)
+    g = tape.gradient(y, x)
+    assert y.dtype is tf.float32 and y.numpy().dtype == np.float32
+    assert g.dtype is tf.float32 and g.numpy().dtype == np.float32
