@@ -321,20 +321,22 @@ class SparseSoftmaxCrossEntropyWithLogits(Operation):
     def forward(self, x, t):
         xp = get_array_module(x)
         n = x.shape[-1]
-        if t.size and (t.min() < 0 or t.max() >= n):
-            bad = t[(t < 0) | (t >= n)].reshape(-1)[0]
+        t1 = t.reshape(-1)
+        if t1.size and (t1.min() < 0 or t1.max() >= n):
+            bad = t1[(t1 < 0) | (t1 >= n)][0]
             raise InvalidArgumentError(None, self, f"Received a label value of {bad} which is outside "
                                        f"the valid range of [0, {n}).  Label values: "
-                                       + " ".join(str(v) for v in t.reshape(-1)[:100].tolist()))
-        z = x - x.max(axis=-1, keepdims=True)
+                                       + " ".join(str(v) for v in t1[:100].tolist()))
+        x2 = x.reshape(-1, n)
+        rows = xp.arange(t1.size)
+        z = x2 - x2.max(axis=-1, keepdims=True)
         e = xp.exp(z)
         s = _sum(xp, e, -1)
         e /= s
-        ti = t[..., None].astype(np.intp, copy=False)
-        loss = xp.log(s)
-        loss -= xp.take_along_axis(z, ti, axis=-1)
-        xp.put_along_axis(e, ti, xp.take_along_axis(e, ti, axis=-1) - 1, axis=-1)
-        return loss[..., 0], e
+        loss = xp.log(s[:, 0])
+        loss -= z[rows, t1]
+        e[rows, t1] -= 1
+        return loss.reshape(t.shape), e.reshape(x.shape)
 
     def infer(self, x, t):
         d = dims(x)
@@ -455,7 +457,7 @@ class Dropout(Operation):
             shape = tuple(int(s) for s in ns)
         elif self.noise_shape is not None:
             shape = tuple(x.shape[i] if s is None else s for i, s in enumerate(self.noise_shape))
-        rate = xp.asarray(rate, dtype=x.dtype)
+        rate = np.dtype(x.dtype).type(float(rate))  # compared in x's dtype, as TF does
         if not 0.0 <= rate < 1.0:
             raise InvalidArgumentError(None, self, "Invalid value for argument `rate`: expected a float "
                                        f"in [0, 1). Received: rate={float(rate):g} "
@@ -463,7 +465,7 @@ class Dropout(Operation):
         if rate == 0:  # exactly the identity (test time)
             return x, xp.broadcast_to(xp.ones((), dtype=x.dtype), shape)
         r = rng.random(shape, dtype=np.float64 if x.dtype == np.float64 else np.float32)
-        m = xp.asarray(r >= rate).astype(x.dtype)
+        m = xp.asarray((r >= rate).astype(x.dtype))
         m *= 1 / (1 - rate)
         return x * m, m
 
