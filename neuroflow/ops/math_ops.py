@@ -219,7 +219,7 @@ class MulNoNan(_Binary):
     type = "MulNoNan"
 
     def forward(self, x0, x1):
-        return get_array_module(x0).where(x1 == 0, 0, x0 * x1)
+        return get_array_module(x0).where(x1 == 0, 0, x0) * x1  # 0 * 0, never inf * 0
 
     def backward(self, gy):
         x0, x1 = self.inputs

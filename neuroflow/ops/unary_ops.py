@@ -75,11 +75,21 @@ Tanh = _unary("Tanh", lambda xp, x: xp.tanh(x), lambda x, y, gy: gy * (1 - y * y
 
 
 def _sigmoid(xp, x):
-    # through tanh: no overflow in exp for large |x|; in place to spare two temporaries
-    y = xp.tanh(x * 0.5)
-    y *= 0.5
-    y += 0.5
-    return y
+    # 1 / (1 + exp(-x)) keeps relative accuracy in the left tail, as TF (the tanh form rounds to 0
+    # below about -17 in float32, so log(sigmoid) became -inf); -x is capped so exp never overflows
+    t = xp.array(x, copy=True)
+    xp.negative(t, out=t)
+    cap = _EXP_MAX[t.dtype.char]
+    if t.size and t.max() > cap:
+        xp.minimum(t, cap, out=t)
+    xp.exp(t, out=t)
+    t += 1
+    return xp.divide(1, t, out=t)
+
+
+# a little below the largest argument exp takes without overflowing, per float dtype
+_EXP_MAX = {np.dtype(d).char: float(np.log(np.finfo(d).max)) - 0.5
+            for d in (np.float16, np.float32, np.float64)}
 
 
 def _log_sigmoid(xp, x):
@@ -250,7 +260,9 @@ def digamma(x, name=None):
 
 def polygamma(a, x, name=None):
     """The a-th derivative of digamma at x (``tf.polygamma``); ``a`` must be a static integer."""
-    v = getattr(convert_to_tensor(a), "_value", None)
+    v = a
+    if hasattr(a, "op"):  # a tensor: usable when it is a constant
+        v = a._value if a._value is not None else getattr(a.op, "value", None)
     if v is None or np.size(v) != 1 or float(np.reshape(v, ())) != int(np.reshape(v, ())):
         raise NotImplementedError("tf.polygamma with a tensor or non-integer order `a` is not "
                                   "supported by neuroflow yet; pass a Python int.")
