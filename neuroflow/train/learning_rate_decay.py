@@ -1,4 +1,4 @@
-"""Learning-rate schedules on ``global_step`` (``tf.train.exponential_decay`` ...), as TF1 computes them.
+"""Learning-rate schedules on ``global_step`` (``tf.train.exponential_decay`` ...), as in TF1.
 
 Each schedule is a small graph of ops that reads ``global_step``, so in a Session it is evaluated
 afresh on every run (after ``minimize(..., global_step=)`` increments the step). Built eagerly,
@@ -50,7 +50,8 @@ def _finish(t):
     return t
 
 
-def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
+def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
+                      name=None):
     """learning_rate * decay_rate ^ (global_step / decay_steps) (``tf.train.exponential_decay``).
 
     Args:
@@ -72,19 +73,24 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, stair
         return _finish(M.multiply(lr, M.pow(_cast(decay_rate, lr.dtype), p)))
 
 
-def natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
-    """learning_rate * exp(-decay_rate * global_step / decay_steps) (``tf.train.natural_exp_decay``)."""
+def natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
+                      name=None):
+    """learning_rate * exp(-decay_rate * global_step / decay_steps)
+    (``tf.train.natural_exp_decay``)."""
     with name_scope(name, "NaturalExpDecay"):
         lr, step = _start("natural_exp_decay", learning_rate, global_step)
-        rate = M.exp(M.negative(convert_to_tensor(_cast(decay_rate, lr.dtype), dtype_hint=lr.dtype)))
+        rate = convert_to_tensor(_cast(decay_rate, lr.dtype), dtype_hint=lr.dtype)
+        rate = M.exp(M.negative(rate))
         p = M.divide(step, _cast(decay_steps, lr.dtype))
         if staircase:
             p = M.floor(p)
         return _finish(M.multiply(lr, M.pow(rate, p)))
 
 
-def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
-    """learning_rate / (1 + decay_rate * global_step / decay_steps) (``tf.train.inverse_time_decay``)."""
+def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
+                       name=None):
+    """learning_rate / (1 + decay_rate * global_step / decay_steps)
+    (``tf.train.inverse_time_decay``)."""
     with name_scope(name, "InverseTimeDecay"):
         lr, step = _start("inverse_time_decay", learning_rate, global_step)
         p = M.divide(step, _cast(decay_steps, lr.dtype))
@@ -111,8 +117,8 @@ def polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=
         else:
             step = M.minimum(step, steps)
         p = M.divide(step, steps)
-        return _finish(M.add(M.multiply(M.subtract(lr, end), M.pow(M.subtract(1, p), _cast(power, lr.dtype))),
-                             end))
+        poly = M.pow(M.subtract(1, p), _cast(power, lr.dtype))
+        return _finish(M.add(M.multiply(M.subtract(lr, end), poly), end))
 
 
 def piecewise_constant(x, boundaries, values, name=None):
@@ -157,8 +163,8 @@ def cosine_decay(learning_rate, global_step, decay_steps, alpha=0.0, name=None):
         return _finish(M.multiply(lr, M.add(M.multiply(_one_minus(alpha), cosine), alpha)))
 
 
-def cosine_decay_restarts(learning_rate, global_step, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
-                          name=None):
+def cosine_decay_restarts(learning_rate, global_step, first_decay_steps, t_mul=2.0, m_mul=1.0,
+                          alpha=0.0, name=None):
     """Cosine decay with warm restarts (SGDR); period i lasts first_decay_steps * t_mul^i and
     starts at m_mul^i * learning_rate (``tf.train.cosine_decay_restarts``)."""
     if hasattr(t_mul, "op") or hasattr(t_mul, "_as_tensor"):
@@ -181,7 +187,8 @@ def cosine_decay_restarts(learning_rate, global_step, first_decay_steps, t_mul=2
         return _finish(M.multiply(lr, M.add(M.multiply(_one_minus(alpha), cosine), alpha)))
 
 
-def _linear_cosine(name, learning_rate, global_step, decay_steps, num_periods, alpha, beta, noise=None):
+def _linear_cosine(name, learning_rate, global_step, decay_steps, num_periods, alpha, beta,
+                   noise=None):
     lr, step = _start(name, learning_rate, global_step)
     steps = _cast(decay_steps, lr.dtype)
     step = M.minimum(step, steps)
@@ -193,8 +200,8 @@ def _linear_cosine(name, learning_rate, global_step, decay_steps, num_periods, a
     return _finish(M.multiply(lr, M.add(M.multiply(M.add(alpha, linear), cosine), beta)))
 
 
-def linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5, alpha=0.0, beta=0.001,
-                        name=None):
+def linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5, alpha=0.0,
+                        beta=0.001, name=None):
     """lr * ((alpha + (decay_steps - step) / decay_steps) * 0.5 * (1 + cos(2 pi num_periods step /
     decay_steps)) + beta), step capped at decay_steps (``tf.train.linear_cosine_decay``)."""
     with name_scope(name, "LinearCosineDecay"):
@@ -203,13 +210,15 @@ def linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5
 
 
 def noisy_linear_cosine_decay(learning_rate, global_step, decay_steps, initial_variance=1.0,
-                              variance_decay=0.55, num_periods=0.5, alpha=0.0, beta=0.001, name=None):
+                              variance_decay=0.55, num_periods=0.5, alpha=0.0, beta=0.001,
+                              name=None):
     """linear_cosine_decay with N(0, initial_variance / (1 + step)^variance_decay) noise added to
     the linear term, drawn anew every run (``tf.train.noisy_linear_cosine_decay``)."""
     from ..ops.random_ops import random_normal
 
     def noise(step, dtype):
-        std = M.sqrt(M.divide(_cast(initial_variance, dtype), M.pow(M.add(1.0, step), variance_decay)))
+        variance = M.divide(_cast(initial_variance, dtype), M.pow(M.add(1.0, step), variance_decay))
+        std = M.sqrt(variance)
         return M.multiply(random_normal([], dtype=dtype), std)
     with name_scope(name, "NoisyLinearCosineDecay"):
         return _linear_cosine("noisy_linear_cosine_decay", learning_rate, global_step, decay_steps,

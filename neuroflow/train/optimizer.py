@@ -1,4 +1,4 @@
-"""``tf.train.Optimizer`` and ``GradientDescentOptimizer``: TF1's update rules as fused in-place ops.
+"""``tf.train.Optimizer`` and ``GradientDescentOptimizer``: TF1 update rules as fused in-place ops.
 
 Each optimizer's update for one variable is one stateful op (``_Apply``) whose bound function
 reads the variable and its slots from the run context and updates them in place, so a training
@@ -22,7 +22,7 @@ _VALID_DTYPES = ("float16", "bfloat16", "float32", "float64")
 
 
 class _Apply(Operation):
-    """Updates ``var`` and its slots in place from a gradient: ``opt._update_fn(var)`` does the math."""
+    """Updates ``var`` and its slots in place from a gradient (math: ``opt._update_fn``)."""
     stateful = True
     differentiable = False
 
@@ -148,7 +148,8 @@ class Optimizer:
 
     # ---------------------------------------------------------------- public API
     def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP,
-                 aggregation_method=None, colocate_gradients_with_ops=False, name=None, grad_loss=None):
+                 aggregation_method=None, colocate_gradients_with_ops=False, name=None,
+                 grad_loss=None):
         """Adds ops that compute gradients of ``loss`` and apply them (``Optimizer.minimize``).
 
         Args:
@@ -164,13 +165,14 @@ class Optimizer:
                                      grad_loss=grad_loss)
         vars_with_grad = [v for g, v in gvs if g is not None]
         if not vars_with_grad:
-            raise ValueError("No gradients provided for any variable, check your graph for ops that do "
-                             "not support gradients, between variables %s and loss %s."
+            raise ValueError("No gradients provided for any variable, check your graph for ops "
+                             "that do not support gradients, between variables %s and loss %s."
                              % ([str(v) for _, v in gvs], loss))
         return self.apply_gradients(gvs, global_step=global_step, name=name)
 
-    def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP, aggregation_method=None,
-                          colocate_gradients_with_ops=False, grad_loss=None):
+    def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP,
+                          aggregation_method=None, colocate_gradients_with_ops=False,
+                          grad_loss=None):
         """A list of (gradient, variable) pairs; gradient None where loss does not depend on it."""
         if callable(loss) and not hasattr(loss, "op"):
             from ..core.tape import GradientTape
@@ -211,7 +213,8 @@ class Optimizer:
             raise ValueError("No variables provided.")
         var_list = [v for g, v in gvs if g is not None]
         if not var_list:
-            raise ValueError("No gradients provided for any variable: %s." % ([str(v) for _, v in gvs],))
+            raise ValueError("No gradients provided for any variable: %s."
+                             % ([str(v) for _, v in gvs],))
         st = context.state
         graph_mode = st.graph_mode or st.symbolic
         with _init_scope():
@@ -275,7 +278,7 @@ class Optimizer:
                 self._zeros_slot(v, n, self._name)
 
     def _get_or_make_slot(self, var, value, slot_name, op_name):
-        """The slot ``slot_name`` of ``var``, made with initial value ``value`` (a constant) if new."""
+        """The slot ``slot_name`` of ``var``, made filled with the constant ``value`` if new."""
         named = self._slots.setdefault(slot_name, {})
         if var not in named:
             with name_scope(var.op.name + "/"):
@@ -419,15 +422,17 @@ class ProximalGradientDescentOptimizer(Optimizer):
     """
     _apply_type = "ApplyProximalGradientDescent"
 
-    def __init__(self, learning_rate, l1_regularization_strength=0.0, l2_regularization_strength=0.0,
-                 use_locking=False, name="ProximalGradientDescent"):
+    def __init__(self, learning_rate, l1_regularization_strength=0.0,
+                 l2_regularization_strength=0.0, use_locking=False,
+                 name="ProximalGradientDescent"):
         super().__init__(use_locking, name)
         self._learning_rate = learning_rate
         self._l1_regularization_strength = l1_regularization_strength
         self._l2_regularization_strength = l2_regularization_strength
 
     def _hyper(self):
-        return (self._learning_rate, self._l1_regularization_strength, self._l2_regularization_strength)
+        return (self._learning_rate, self._l1_regularization_strength,
+                self._l2_regularization_strength)
 
     def _update_fn(self, var):
         scratch = _Scratch(1)

@@ -15,7 +15,8 @@ from .optimizer import Optimizer, _Scratch
 class MomentumOptimizer(Optimizer):
     """Gradient descent with momentum (``tf.train.MomentumOptimizer``).
 
-    accum = accum * momentum + g; var -= lr * accum (Nesterov: var -= lr * g + lr * momentum * accum).
+    accum = accum * momentum + g; var -= lr * accum
+    (Nesterov: var -= lr * g + lr * momentum * accum).
     Slot: "momentum".
 
     Example:
@@ -24,7 +25,8 @@ class MomentumOptimizer(Optimizer):
     _slot_names = ("momentum",)
     _apply_type = "ApplyMomentum"
 
-    def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum", use_nesterov=False):
+    def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum",
+                 use_nesterov=False):
         super().__init__(use_locking, name)
         self._learning_rate = learning_rate
         self._momentum = momentum
@@ -60,9 +62,11 @@ class AdagradOptimizer(Optimizer):
     _slot_names = ("accumulator",)
     _apply_type = "ApplyAdagrad"
 
-    def __init__(self, learning_rate, initial_accumulator_value=0.1, use_locking=False, name="Adagrad"):
+    def __init__(self, learning_rate, initial_accumulator_value=0.1, use_locking=False,
+                 name="Adagrad"):
         if initial_accumulator_value <= 0.0:
-            raise ValueError("initial_accumulator_value must be positive: %s" % initial_accumulator_value)
+            raise ValueError("initial_accumulator_value must be positive: %s"
+                             % initial_accumulator_value)
         super().__init__(use_locking, name)
         self._learning_rate = learning_rate
         self._initial_accumulator_value = initial_accumulator_value
@@ -101,7 +105,8 @@ class AdadeltaOptimizer(Optimizer):
     _slot_names = ("accum", "accum_update")
     _apply_type = "ApplyAdadelta"
 
-    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-08, use_locking=False, name="Adadelta"):
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-08, use_locking=False,
+                 name="Adadelta"):
         super().__init__(use_locking, name)
         self._lr = learning_rate
         self._rho = rho
@@ -210,8 +215,8 @@ class AdamOptimizer(Optimizer):
     _slot_names = ("m", "v")
     _apply_type = "ApplyAdam"
 
-    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-08, use_locking=False,
-                 name="Adam"):
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-08,
+                 use_locking=False, name="Adam"):
         super().__init__(use_locking, name)
         self._lr = learning_rate
         self._beta1 = beta1
@@ -219,7 +224,8 @@ class AdamOptimizer(Optimizer):
         self._epsilon = epsilon
 
     def _get_beta_accumulators(self):
-        return (self._get_non_slot_variable("beta1_power"), self._get_non_slot_variable("beta2_power"))
+        return (self._get_non_slot_variable("beta1_power"),
+                self._get_non_slot_variable("beta2_power"))
 
     def _create_slots(self, var_list):
         first_var = min(var_list, key=lambda x: x.name)
@@ -271,16 +277,19 @@ class FtrlOptimizer(Optimizer):
 
     def __init__(self, learning_rate, learning_rate_power=-0.5, initial_accumulator_value=0.1,
                  l1_regularization_strength=0.0, l2_regularization_strength=0.0, use_locking=False,
-                 name="Ftrl", accum_name=None, linear_name=None, l2_shrinkage_regularization_strength=0.0):
+                 name="Ftrl", accum_name=None, linear_name=None,
+                 l2_shrinkage_regularization_strength=0.0):
         super().__init__(use_locking, name)
         if initial_accumulator_value < 0.0:
             raise ValueError("initial_accumulator_value %f needs to be positive or zero"
                              % initial_accumulator_value)
         if learning_rate_power > 0.0:
-            raise ValueError("learning_rate_power %f needs to be negative or zero" % learning_rate_power)
+            raise ValueError("learning_rate_power %f needs to be negative or zero"
+                             % learning_rate_power)
         for arg, val in (("l1_regularization_strength", l1_regularization_strength),
                          ("l2_regularization_strength", l2_regularization_strength),
-                         ("l2_shrinkage_regularization_strength", l2_shrinkage_regularization_strength)):
+                         ("l2_shrinkage_regularization_strength",
+                          l2_shrinkage_regularization_strength)):
             if val < 0.0:
                 raise ValueError("%s %f needs to be positive or zero" % (arg, val))
         self._learning_rate = learning_rate
@@ -299,8 +308,9 @@ class FtrlOptimizer(Optimizer):
             self._zeros_slot(v, "linear", self._linear_name or self._name)
 
     def _hyper(self):
-        return (self._learning_rate, self._l1_regularization_strength, self._l2_regularization_strength,
-                self._l2_shrinkage_regularization_strength, self._learning_rate_power)
+        return (self._learning_rate, self._l1_regularization_strength,
+                self._l2_regularization_strength, self._l2_shrinkage_regularization_strength,
+                self._learning_rate_power)
 
     def _update_fn(self, var):
         scratch = _Scratch(3)

@@ -23,7 +23,7 @@ def global_step(sess, global_step_tensor):
 
 
 def get_global_step(graph=None):
-    """The global step of ``graph`` (default: the default graph), or None (``tf.train.get_global_step``).
+    """The global step of ``graph`` (default graph if None), or None (``tf.train.get_global_step``).
 
     Looks in the GLOBAL_STEP collection, then for a variable named 'global_step'.
     """
@@ -72,7 +72,8 @@ def assert_global_step(global_step_tensor):
         raise TypeError('Existing "global_step" must be a Variable, Tensor or ResourceVariable. '
                         'Found: %s' % (global_step_tensor,))
     if not global_step_tensor.dtype.is_integer:
-        raise TypeError('Existing "global_step" does not have integer type: %s' % global_step_tensor.dtype)
+        raise TypeError('Existing "global_step" does not have integer type: %s'
+                        % global_step_tensor.dtype)
     shape = global_step_tensor.get_shape()
     if shape.ndims != 0 and shape.is_fully_defined():
         raise TypeError('Existing "global_step" is not scalar: %s' % shape)

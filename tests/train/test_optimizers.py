@@ -18,11 +18,15 @@ def grads(w, b):
     return X_DATA.T @ r, r.sum()
 
 
+def model_loss(w, b):
+    residual = tf.reduce_sum(tf.constant(X_DATA) * w, axis=1) + b - Y_DATA
+    return 0.5 * tf.reduce_sum(tf.square(residual))
+
+
 def build_model():
     w = tf.Variable(W0, name="w")
     b = tf.Variable(B0, name="b")
-    loss = 0.5 * tf.reduce_sum(tf.square(tf.reduce_sum(tf.constant(X_DATA) * w, axis=1) + b - Y_DATA))
-    return w, b, loss
+    return w, b, model_loss(w, b)
 
 
 # ---------------------------------------------------------------- NumPy references (TF1 kernels)
@@ -117,23 +121,26 @@ CASES = {
     "momentum": (lambda: tf.train.MomentumOptimizer(0.05, 0.9), ref_momentum(0.05, 0.9)),
     "nesterov": (lambda: tf.train.MomentumOptimizer(0.05, 0.9, use_nesterov=True),
                  ref_momentum(0.05, 0.9, nesterov=True)),
-    "adagrad": (lambda: tf.train.AdagradOptimizer(0.3, initial_accumulator_value=0.2), ref_adagrad(0.3, 0.2)),
-    "adadelta": (lambda: tf.train.AdadeltaOptimizer(1.0, rho=0.9, epsilon=1e-6), ref_adadelta(1.0, 0.9, 1e-6)),
+    "adagrad": (lambda: tf.train.AdagradOptimizer(0.3, initial_accumulator_value=0.2),
+                ref_adagrad(0.3, 0.2)),
+    "adadelta": (lambda: tf.train.AdadeltaOptimizer(1.0, rho=0.9, epsilon=1e-6),
+                 ref_adadelta(1.0, 0.9, 1e-6)),
     "rmsprop": (lambda: tf.train.RMSPropOptimizer(0.01), ref_rmsprop(0.01, 0.9, 0.0, 1e-10)),
-    "rmsprop_centered": (lambda: tf.train.RMSPropOptimizer(0.01, decay=0.8, momentum=0.5, epsilon=1e-3,
-                                                           centered=True),
+    "rmsprop_centered": (lambda: tf.train.RMSPropOptimizer(0.01, decay=0.8, momentum=0.5,
+                                                           epsilon=1e-3, centered=True),
                          ref_rmsprop(0.01, 0.8, 0.5, 1e-3, centered=True)),
     "adam": (lambda: tf.train.AdamOptimizer(0.1), ref_adam(0.1, 0.9, 0.999, 1e-8)),
     "adam_defaults": (lambda: tf.train.AdamOptimizer(), ref_adam(0.001, 0.9, 0.999, 1e-8)),
     "adam_args": (lambda: tf.train.AdamOptimizer(0.05, beta1=0.5, beta2=0.9, epsilon=0.1),
                   ref_adam(0.05, 0.5, 0.9, 0.1)),
     "ftrl": (lambda: tf.train.FtrlOptimizer(0.2), ref_ftrl(0.2, -0.5, 0.1, 0.0, 0.0, 0.0)),
-    "ftrl_reg": (lambda: tf.train.FtrlOptimizer(0.2, learning_rate_power=-0.7, initial_accumulator_value=0.3,
-                                                l1_regularization_strength=0.5, l2_regularization_strength=0.1,
-                                                l2_shrinkage_regularization_strength=0.05),
+    "ftrl_reg": (lambda: tf.train.FtrlOptimizer(
+        0.2, learning_rate_power=-0.7, initial_accumulator_value=0.3,
+        l1_regularization_strength=0.5, l2_regularization_strength=0.1,
+        l2_shrinkage_regularization_strength=0.05),
                  ref_ftrl(0.2, -0.7, 0.3, 0.5, 0.1, 0.05)),
-    "proximal": (lambda: tf.train.ProximalGradientDescentOptimizer(0.05, l1_regularization_strength=0.3,
-                                                                   l2_regularization_strength=0.2),
+    "proximal": (lambda: tf.train.ProximalGradientDescentOptimizer(
+        0.05, l1_regularization_strength=0.3, l2_regularization_strength=0.2),
                  ref_proximal(0.05, 0.3, 0.2)),
 }
 
@@ -164,8 +171,8 @@ def test_three_steps_match_tf1_formula_in_session(case):
         assert sorted(opt.get_slot_names()) == sorted(slots_ref[0])
         for var, ref in ((w, slots_ref[0]), (b, slots_ref[1])):
             for name, value in ref.items():
-                np.testing.assert_allclose(sess.run(opt.get_slot(var, name)), value, rtol=1e-6, atol=1e-12,
-                                           err_msg=name)
+                np.testing.assert_allclose(sess.run(opt.get_slot(var, name)), value, rtol=1e-6,
+                                           atol=1e-12, err_msg=name)
 
 
 @pytest.mark.parametrize("case", ["sgd", "nesterov", "adam", "rmsprop_centered"])
@@ -175,7 +182,7 @@ def test_eager_apply_gradients_updates_variables_at_once(case):
     opt = CASES[case][0]()
     for _ in range(3):
         with tf.GradientTape() as tape:
-            loss = 0.5 * tf.reduce_sum(tf.square(tf.reduce_sum(tf.constant(X_DATA) * w, axis=1) + b - Y_DATA))
+            loss = model_loss(w, b)
         gw, gb = tape.gradient(loss, [w, b])
         opt.apply_gradients(zip([gw, gb], [w, b]))
     (w_ref, b_ref), slots_ref = reference(case, 3)
@@ -191,7 +198,7 @@ def test_eager_minimize_callable_with_var_list():
     opt = tf.train.MomentumOptimizer(0.05, 0.9)
 
     def loss():
-        return 0.5 * tf.reduce_sum(tf.square(tf.reduce_sum(tf.constant(X_DATA) * w, axis=1) + b - Y_DATA))
+        return model_loss(w, b)
     for _ in range(3):
         opt.minimize(loss, var_list=[w, b])
     (w_ref, b_ref), _ = reference("momentum", 3)
@@ -219,23 +226,27 @@ def test_defaults_and_argument_names_are_tf1s():
     def sig(cls):
         return [(p.name, p.default) for p in inspect.signature(cls).parameters.values()]
     E = inspect.Parameter.empty
-    assert sig(tf.train.GradientDescentOptimizer) == [("learning_rate", E), ("use_locking", False),
+    lock = ("use_locking", False)
+    assert sig(tf.train.GradientDescentOptimizer) == [("learning_rate", E), lock,
                                                      ("name", "GradientDescent")]
-    assert sig(tf.train.MomentumOptimizer) == [("learning_rate", E), ("momentum", E), ("use_locking", False),
+    assert sig(tf.train.MomentumOptimizer) == [("learning_rate", E), ("momentum", E), lock,
                                               ("name", "Momentum"), ("use_nesterov", False)]
-    assert sig(tf.train.AdagradOptimizer) == [("learning_rate", E), ("initial_accumulator_value", 0.1),
-                                             ("use_locking", False), ("name", "Adagrad")]
-    assert sig(tf.train.AdadeltaOptimizer) == [("learning_rate", 0.001), ("rho", 0.95), ("epsilon", 1e-08),
-                                              ("use_locking", False), ("name", "Adadelta")]
-    assert sig(tf.train.RMSPropOptimizer) == [("learning_rate", E), ("decay", 0.9), ("momentum", 0.0),
-                                             ("epsilon", 1e-10), ("use_locking", False), ("centered", False),
+    assert sig(tf.train.AdagradOptimizer) == [("learning_rate", E),
+                                             ("initial_accumulator_value", 0.1), lock,
+                                             ("name", "Adagrad")]
+    assert sig(tf.train.AdadeltaOptimizer) == [("learning_rate", 0.001), ("rho", 0.95),
+                                              ("epsilon", 1e-08), lock, ("name", "Adadelta")]
+    assert sig(tf.train.RMSPropOptimizer) == [("learning_rate", E), ("decay", 0.9),
+                                             ("momentum", 0.0), ("epsilon", 1e-10), lock,
+                                             ("centered", False),
                                              ("name", "RMSProp")]
-    assert sig(tf.train.AdamOptimizer) == [("learning_rate", 0.001), ("beta1", 0.9), ("beta2", 0.999),
-                                          ("epsilon", 1e-08), ("use_locking", False), ("name", "Adam")]
+    assert sig(tf.train.AdamOptimizer) == [("learning_rate", 0.001), ("beta1", 0.9),
+                                          ("beta2", 0.999), ("epsilon", 1e-08), lock,
+                                          ("name", "Adam")]
     assert sig(tf.train.FtrlOptimizer)[:6] == [("learning_rate", E), ("learning_rate_power", -0.5),
                                               ("initial_accumulator_value", 0.1),
                                               ("l1_regularization_strength", 0.0),
-                                              ("l2_regularization_strength", 0.0), ("use_locking", False)]
+                                              ("l2_regularization_strength", 0.0), lock]
     assert tf.train.AdamOptimizer().get_name() == "Adam"
 
 
@@ -246,8 +257,8 @@ def test_slot_and_non_slot_variables_are_named_as_tf1():
     assert opt.get_slot(w, "m").name == "w/Adam:0"
     assert opt.get_slot(w, "v").name == "w/Adam_1:0"
     assert opt.get_slot(w, "nope") is None
-    assert [v.name for v in opt.variables()] == ["b/Adam:0", "b/Adam_1:0", "beta1_power:0", "beta2_power:0",
-                                                "w/Adam:0", "w/Adam_1:0"]
+    assert [v.name for v in opt.variables()] == ["b/Adam:0", "b/Adam_1:0", "beta1_power:0",
+                                                "beta2_power:0", "w/Adam:0", "w/Adam_1:0"]
     assert all(not v.trainable for v in opt.variables())
     assert set(opt.variables()) <= set(tf.global_variables())
     assert tf.trainable_variables() == [w, b]
@@ -375,7 +386,7 @@ def test_variables_are_updated_in_place():
         first = sess.run(w)
         sess.run(train)
         assert sess._store[w] is before
-        assert not np.array_equal(sess.run(w), first)  # a fetched value is a copy, not the live buffer
+        assert not np.array_equal(sess.run(w), first)  # a fetched value is a copy, not the buffer
 
 
 def test_all_gradients_are_computed_before_any_variable_changes():
@@ -410,13 +421,14 @@ def test_course_pattern_without_placeholders_float32():
         xs, ys = np.array(x_train, np.float32), np.array(y_train, np.float32)
         for _ in range(3):
             r = xs * w_ref + b_ref - ys
-            w_ref, b_ref = w_ref - np.float32(0.01) * np.mean(2 * r * xs), b_ref - np.float32(0.01) * np.mean(2 * r)
+            lr = np.float32(0.01)
+            w_ref, b_ref = w_ref - lr * np.mean(2 * r * xs), b_ref - lr * np.mean(2 * r)
             sess.run(train)
         assert sess.run(W).dtype == np.float32
         np.testing.assert_allclose(sess.run([W, b]), [[w_ref], [b_ref]], rtol=1e-5)
 
 
-# ---------------------------------------------------------------- end to end (course demonstrations)
+# ---------------------------------------------------------------- end to end (course demos)
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
 XOR_Y = np.array([[0], [1], [1], [0]], np.float32)
 
@@ -462,13 +474,15 @@ def test_xor_wide_two_layer_sigmoid_mlp_learns():
 
 
 def test_deep_sigmoid_xor_net_vanishes_while_relu_learns():
-    cost, acc, ratio = xor_net([5] * 9, tf.sigmoid, 2000, tf.train.GradientDescentOptimizer(0.1), seed=1)
+    sgd = tf.train.GradientDescentOptimizer(0.1)
+    cost, acc, ratio = xor_net([5] * 9, tf.sigmoid, 2000, sgd, seed=1)
     assert acc == 0.5 and abs(cost - np.log(2)) < 1e-3   # stuck at chance: predicts 0.5 everywhere
     assert ratio < 1e-3                                  # the first layer hardly gets a gradient
     tf.reset_default_graph()
     def relu(z):
         return tf.maximum(z, 0.0)
-    cost, acc, _ = xor_net([5] * 9, relu, 2000, tf.train.GradientDescentOptimizer(0.1), seed=1, he_init=True)
+    sgd = tf.train.GradientDescentOptimizer(0.1)
+    cost, acc, _ = xor_net([5] * 9, relu, 2000, sgd, seed=1, he_init=True)
     assert acc == 1.0 and cost < 0.05
 
 

@@ -53,7 +53,8 @@ def test_cosine_decays():
     got, _ = values(lambda s: tf.train.cosine_decay(0.2, s, 20, alpha=0.1))
     ref = [0.2 * (0.9 * 0.5 * (1 + math.cos(math.pi * min(s, 20) / 20)) + 0.1) for s in STEPS]
     np.testing.assert_allclose(got, ref, rtol=1e-5)
-    got, _ = values(lambda s: tf.train.linear_cosine_decay(0.2, s, 20, num_periods=1.5, alpha=0.1, beta=0.01))
+    got, _ = values(lambda s: tf.train.linear_cosine_decay(0.2, s, 20, num_periods=1.5, alpha=0.1,
+                                                           beta=0.01))
     ref = []
     for s in STEPS:
         s = min(s, 20)
@@ -65,11 +66,12 @@ def test_cosine_decays():
 
 @pytest.mark.parametrize("t_mul,m_mul", [(2.0, 0.5), (1.0, 0.8)])
 def test_cosine_decay_restarts(t_mul, m_mul):
-    got, _ = values(lambda s: tf.train.cosine_decay_restarts(0.1, s, 4, t_mul=t_mul, m_mul=m_mul, alpha=0.05))
+    got, _ = values(lambda s: tf.train.cosine_decay_restarts(0.1, s, 4, t_mul=t_mul, m_mul=m_mul,
+                                                             alpha=0.05))
     ref = []
     for s in STEPS:
         frac, i, length = s / 4, 0, 1.0
-        while frac >= length:          # walk the periods: lengths 1, t_mul, t_mul^2 ... (in units of 4)
+        while frac >= length:   # walk the periods: lengths 1, t_mul, t_mul^2 ... (units of 4)
             frac -= length
             length *= t_mul
             i += 1
@@ -201,7 +203,8 @@ def test_assert_global_step_rejects_bad_steps():
 def test_get_or_create_global_step_with_minimize_in_session():
     w = tf.Variable(2.0)
     gs = tf.train.get_or_create_global_step()
-    train = tf.train.AdagradOptimizer(0.1).minimize(tf.square(w), global_step=tf.train.get_global_step())
+    train = tf.train.AdagradOptimizer(0.1).minimize(tf.square(w),
+                                                     global_step=tf.train.get_global_step())
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         for _ in range(3):
