@@ -174,6 +174,8 @@ class Optimizer:
                           aggregation_method=None, colocate_gradients_with_ops=False,
                           grad_loss=None):
         """A list of (gradient, variable) pairs; gradient None where loss does not depend on it."""
+        if callable(loss) and not hasattr(loss, "op") and not context.executing_eagerly():
+            loss = loss()   # graph mode: the callable builds the loss tensor
         if callable(loss) and not hasattr(loss, "op"):
             from ..core.tape import GradientTape
             with GradientTape() as tape:

@@ -574,3 +574,15 @@ def test_tf1_style_subclass_with_apply_dense():
         gw, _gb = grads(W0, B0)
         np.testing.assert_allclose(sess.run(w), W0 - 0.1 * np.sign(gw), rtol=1e-12)
         np.testing.assert_allclose(sess.run(opt.get_slot(w, "last")), gw, rtol=1e-12)
+
+
+def test_minimize_callable_loss_in_graph_mode():
+    x = tf.placeholder(tf.float64, [])
+    w = tf.Variable(3.0, dtype=tf.float64)
+    gs = tf.train.get_or_create_global_step()
+    train = tf.train.GradientDescentOptimizer(0.25).minimize(lambda: w * w * x, global_step=gs)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train, {x: 2.0})
+        assert sess.run(w) == 3.0 - 0.25 * 2 * 3.0 * 2.0
+        assert tf.train.global_step(sess, gs) == 1

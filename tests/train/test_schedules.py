@@ -211,3 +211,4 @@ def test_get_or_create_global_step_with_minimize_in_session():
             sess.run(train)
         assert tf.train.global_step(sess, gs) == 3
         assert isinstance(tf.train.global_step(sess, gs), int)
+
