@@ -593,3 +593,70 @@ def _shard_ids(shards, ids, strategy):
     offsets = convert_to_tensor(np.cumsum([0] + sizes[:-1]).astype(ids.dtype._np))
     from .ops.gather_ops import gather
     return gather(offsets, M.floormod(ids, n)) + M.floordiv(ids, n)
+
+
+# ==================================================================== sampled losses
+def log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None,
+                                  name=None):
+    """Samples classes with P(c) = log((c + 2) / (c + 1)) / log(range_max + 1) (Zipfian).
+
+    Returns:
+      (sampled_candidates [num_sampled] int64, true_expected_count [batch, num_true],
+      sampled_expected_count [num_sampled]), the counts as float32.
+    """
+    from .ops.sampled_ops import candidate_sampler
+    return candidate_sampler("log_uniform", true_classes, num_true, num_sampled, unique, range_max,
+                             seed, name or "LogUniformCandidateSampler")
+
+
+def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None,
+                              name=None):
+    """Samples classes uniformly from [0, range_max) (``tf.nn.uniform_candidate_sampler``)."""
+    from .ops.sampled_ops import candidate_sampler
+    return candidate_sampler("uniform", true_classes, num_true, num_sampled, unique, range_max, seed,
+                             name or "UniformCandidateSampler")
+
+
+def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=None, name=None):
+    """(indices, ids, weights = -FLT_MAX) of sampled candidates that equal a true class of a row."""
+    from .ops.sampled_ops import AccidentalHitsSparse
+    t = M.cast(convert_to_tensor(true_classes), dtypes.int64)
+    s = M.cast(convert_to_tensor(sampled_candidates), dtypes.int64)
+    return AccidentalHitsSparse()._build((t, s), name or "ComputeAccidentalHits")
+
+
+def nce_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1,
+             sampled_values=None, remove_accidental_hits=False, partition_strategy="mod",
+             name="nce_loss"):
+    """Noise-contrastive estimation loss per example (``tf.nn.nce_loss``), as in word2vec.
+
+    Args:
+      weights: [num_classes, dim] (or a list of shards); biases: [num_classes].
+      labels: [batch, num_true] int target classes.
+      inputs: [batch, dim] activations.
+      num_sampled: negative classes drawn per batch (log-uniform, unique, unless ``sampled_values``).
+    Returns:
+      A [batch] tensor of losses.
+    Example:
+      >>> loss = tf.reduce_mean(tf.nn.nce_loss(nce_w, nce_b, train_labels, embed, 64, vocab_size))
+    """
+    from .ops.sampled_ops import compute_sampled_logits
+    logits, targets = compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes,
+                                             num_true, sampled_values, True, remove_accidental_hits,
+                                             partition_strategy, None, name)
+    losses = sigmoid_cross_entropy_with_logits(labels=targets, logits=logits, name="sampled_losses")
+    return reduce_sum(losses, 1)
+
+
+def sampled_softmax_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1,
+                         sampled_values=None, remove_accidental_hits=True, partition_strategy="mod",
+                         name="sampled_softmax_loss", seed=None):
+    """Softmax cross-entropy over the true and sampled classes only (``tf.nn.sampled_softmax_loss``).
+
+    Arguments as :func:`nce_loss`. Returns a [batch] tensor of losses.
+    """
+    from .ops.sampled_ops import compute_sampled_logits
+    logits, targets = compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes,
+                                             num_true, sampled_values, True, remove_accidental_hits,
+                                             partition_strategy, seed, name)
+    return softmax_cross_entropy_with_logits(labels=targets, logits=logits)
