@@ -22,11 +22,16 @@ _VALID_DTYPES = ("float16", "bfloat16", "float32", "float64")
 
 
 class _Apply(Operation):
-    """Updates ``var`` and its slots in place from a gradient (math: ``opt._update_fn``)."""
+    """Updates ``var`` and its slots in place from a gradient (math: ``opt._update_fn``).
+
+    Inputs: the gradient, then the tensor hyperparameters. ``spec`` lists every hyperparameter
+    of ``update``: a baked Python float, or None for the next tensor input (read as a float).
+    Without ``spec`` the tensor inputs' arrays are passed to ``update`` as they are.
+    """
     stateful = True
     differentiable = False
 
-    def __init__(self, opt, var, slots, spec, copy_on_write=False):
+    def __init__(self, opt, var, slots, spec=None, copy_on_write=False):
         self.opt, self.var, self.slots, self.spec = opt, var, slots, spec
         self.copy_on_write = copy_on_write
         self.type = opt._apply_type
@@ -38,7 +43,7 @@ class _Apply(Operation):
         read, write = ctx.reader(self.var), ctx.writer(self.var)
         slots = [(ctx.reader(s), ctx.writer(s)) for s in self.slots]
         update = self.opt._update_fn(self.var)
-        spec = tuple(self.spec)
+        spec = None if self.spec is None else tuple(self.spec)
         if self.copy_on_write:
             # eager: tensors read from the variable earlier keep their values, as in TF2
             read_var = read
@@ -47,6 +52,12 @@ class _Apply(Operation):
                 a = read_var().copy()
                 write(a)
                 return a
+        if spec is None:
+            def apply_raw(g, *hyper):
+                w = _own(read(), write)
+                update(w, g, [_own(r(), wr) for r, wr in slots], *hyper)
+                return w
+            return apply_raw
         if None not in spec:
             def apply(g):
                 w = _own(read(), write)
