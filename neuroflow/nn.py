@@ -132,10 +132,14 @@ def log_softmax(logits, axis=None, name=None, dim=None):
 
 
 # ==================================================================== cross-entropies
-def _sentinel_check(fn, sentinel):
+def _named(fn, sentinel, labels, logits):
+    """TF1's keyword-only guard; TF2's positional (labels, logits) call is accepted too."""
     if sentinel is not None:
+        if labels is not None and logits is None:
+            return sentinel, labels
         raise ValueError(f"Only call `{fn}` with named arguments (labels=..., logits=..., ...). "
                          f"Received unnamed argument: {sentinel}")
+    return labels, logits
 
 
 def _softmax_ce(labels, logits, axis, name, label_grad):
@@ -165,7 +169,7 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
       >>> tf.nn.softmax_cross_entropy_with_logits(labels=[[0.0, 1.0]], logits=[[0.0, 0.0]]).numpy()
       array([0.6931472], dtype=float32)
     """
-    _sentinel_check("softmax_cross_entropy_with_logits", _sentinel)
+    labels, logits = _named("softmax_cross_entropy_with_logits", _sentinel, labels, logits)
     a = axis if axis is not None else dim
     return _softmax_ce(labels, logits, int(a), name, label_grad=False)
 
@@ -187,7 +191,7 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
       >>> tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[1], logits=[[0.0, 0.0]]).numpy()
       array([0.6931472], dtype=float32)
     """
-    _sentinel_check("sparse_softmax_cross_entropy_with_logits", _sentinel)
+    labels, logits = _named("sparse_softmax_cross_entropy_with_logits", _sentinel, labels, logits)
     x = convert_to_tensor(logits)
     t = convert_to_tensor(labels)
     if not t.dtype.is_integer:
@@ -222,7 +226,7 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
       >>> tf.nn.sigmoid_cross_entropy_with_logits(labels=[1.0], logits=[0.0]).numpy()
       array([0.6931472], dtype=float32)
     """
-    _sentinel_check("sigmoid_cross_entropy_with_logits", _sentinel)
+    labels, logits = _named("sigmoid_cross_entropy_with_logits", _sentinel, labels, logits)
     x = convert_to_tensor(logits)
     z = convert_to_tensor(labels, dtype_hint=x.dtype)
     check_same_dtype("SigmoidCrossEntropyWithLogits", x, z, "logits", "labels")
@@ -487,6 +491,33 @@ def zero_fraction(value, name=None):
         return reduce_mean(M.cast(M.equal(x, zeros_like(x)), dtypes.float32))
 
 
+def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5,  # noqa: A002
+                                 name=None):
+    """input / (bias + alpha * sum of squares over 2 * depth_radius + 1 channels) ** beta (``tf.nn.lrn``).
+
+    Example:
+      >>> y = tf.nn.lrn(conv_out, depth_radius=4, bias=1.0, alpha=0.001 / 9.0, beta=0.75)
+    """
+    x = convert_to_tensor(input)
+    d = x.shape.as_tuple()
+    if d is not None and len(d) != 4:
+        raise ValueError(f"Shape must be rank 4 but is rank {len(d)} for 'LRN' (op: 'LRN') with input "
+                         f"shapes: {x.shape}.")
+    with name_scope(name, "LRN"):
+        sq = N.WindowSum(int(depth_radius))._build((M.square(x),), "WindowSum")
+        return x * M.pow(bias + alpha * sq, -beta)
+
+
+lrn = local_response_normalization
+
+
+def scale_regularization_loss(regularization_loss):
+    """The summed regularization loss divided by the number of replicas (one here)."""
+    if isinstance(regularization_loss, (list, tuple)):
+        return M.add_n(list(regularization_loss))
+    return reduce_sum(regularization_loss)
+
+
 def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
     """sum(per_example_loss * sample_weight) / global_batch_size (default: the batch size)."""
     x = convert_to_tensor(per_example_loss)
@@ -660,3 +691,10 @@ def sampled_softmax_loss(weights, biases, labels, inputs, num_sampled, num_class
                                              num_true, sampled_values, True, remove_accidental_hits,
                                              partition_strategy, seed, name)
     return softmax_cross_entropy_with_logits(labels=targets, logits=logits)
+
+
+def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    raise AttributeError(f"module 'tensorflow.nn' has no attribute '{name}': tf.nn.{name} is not "
+                         "supported by neuroflow yet")

@@ -237,6 +237,25 @@ class LogSoftmax(Operation):
         return gy - M.exp(y) * reduce_sum(gy, self.axis, keepdims=True)
 
 
+class WindowSum(Operation):
+    """y[..., c] = sum of x[..., c - r : c + r + 1] along the last axis (LRN's square sum)."""
+    type = "WindowSum"
+
+    def __init__(self, radius):
+        self.radius = radius
+
+    def forward(self, x):
+        y = x.copy()
+        n = x.shape[-1]
+        for k in range(1, min(self.radius, n - 1) + 1):
+            y[..., k:] += x[..., :-k]
+            y[..., :-k] += x[..., k:]
+        return y
+
+    def backward(self, gy):
+        return WindowSum(self.radius)._build((gy,), "WindowSum")  # symmetric window: self-adjoint
+
+
 # ==================================================================== cross-entropies
 class ScaleAlong(Operation):
     """y = expand_dims(s, axis) * x: a per-example scale (the cross-entropy gradient)."""

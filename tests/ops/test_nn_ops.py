@@ -177,9 +177,19 @@ def test_softmax_ce_v1_has_no_label_gradient_v2_has():
     assert gx.dtype == np.float32
 
 
-def test_softmax_ce_requires_named_arguments():
+def test_cross_entropies_named_or_tf2_positional():
     with pytest.raises(ValueError, match="Only call `softmax_cross_entropy_with_logits` with named"):
-        tf.nn.softmax_cross_entropy_with_logits([[1.0]], [[1.0]])
+        tf.nn.softmax_cross_entropy_with_logits([[1.0, 0.0]], logits=[[1.0, 0.0]])
+    with pytest.raises(ValueError, match="Only call `sigmoid_cross_entropy_with_logits` with named"):
+        tf.nn.sigmoid_cross_entropy_with_logits([1.0])
+    # TF2 order (labels, logits) given positionally
+    t, x = [[0.0, 1.0]], [[2.0, 0.5]]
+    np.testing.assert_allclose(tf.nn.softmax_cross_entropy_with_logits(t, x).numpy(),
+                               _ce(np.array(t), np.array(x)), rtol=1e-6)
+    np.testing.assert_allclose(tf.nn.sparse_softmax_cross_entropy_with_logits([1], x).numpy(),
+                               _ce(np.array(t), np.array(x)), rtol=1e-6)
+    np.testing.assert_allclose(tf.nn.sigmoid_cross_entropy_with_logits([1.0], [0.0]).numpy(), [np.log(2)],
+                               rtol=1e-6)
 
 
 def test_softmax_ce_stable_and_float32():
@@ -599,3 +609,32 @@ def test_float32_stays_float32(name):
     g = tape.gradient(y, x)
     assert y.dtype is tf.float32 and y.numpy().dtype == np.float32
     assert g.dtype is tf.float32 and g.numpy().dtype == np.float32
+
+
+def _lrn(x, r=5, bias=1.0, alpha=1.0, beta=0.5):
+    sq = np.zeros_like(x)
+    c = x.shape[-1]
+    for i in range(c):
+        sq[..., i] = (x[..., max(0, i - r):i + r + 1] ** 2).sum(-1)
+    return x / (bias + alpha * sq) ** beta
+
+
+@pytest.mark.parametrize("r,bias,alpha,beta", [(5, 1.0, 1.0, 0.5), (2, 2.0, 0.1, 0.75), (0, 1.0, 0.5, 1.0)])
+def test_lrn(r, bias, alpha, beta):
+    check_op(lambda x: tf.nn.lrn(x, depth_radius=r, bias=bias, alpha=alpha, beta=beta),
+             lambda x: _lrn(x, r, bias, alpha, beta), [(2, 3, 3, 7)], double_backward=True)
+    check_op(lambda x: tf.nn.local_response_normalization(x, r, bias, alpha, beta),
+             lambda x: _lrn(x, r, bias, alpha, beta), [(1, 2, 2, 3)])
+    with pytest.raises(ValueError, match="Shape must be rank 4 but is rank 2"):
+        tf.nn.lrn(tf.ones([2, 3]))
+
+
+def test_scale_regularization_loss():
+    assert float(tf.nn.scale_regularization_loss(tf.constant([1.0, 2.5])).numpy()) == 3.5
+    assert float(tf.nn.scale_regularization_loss([tf.constant(1.0), tf.constant(2.0)]).numpy()) == 3.0
+
+
+def test_unsupported_names_say_so():
+    with pytest.raises(AttributeError, match="tf.nn.ctc_beam_search_decoder_v9 is not supported by neuroflow"):
+        tf.nn.ctc_beam_search_decoder_v9
+    assert not hasattr(tf.nn, "no_such_thing")
