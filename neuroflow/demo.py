@@ -25,7 +25,8 @@ def load_data(data="auto"):
         except DatasetNotFoundError as e:
             if data == "mnist":
                 raise
-            print("MNIST is not available (%s)." % str(e).splitlines()[0])
+            print("MNIST is not available: %s" % str(e).splitlines()[0])
+            print("(Set NEUROFLOW_DATASETS to a folder holding mnist/ to train on MNIST.)")
             print("Using the 8x8 UCI digits shipped with neuroflow instead.")
     x, y = load_digits()
     pixels = np.round(x * (255 / 16)).astype(np.uint8)[..., None]  # 17 gray levels as 8-bit pixels
