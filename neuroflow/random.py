@@ -23,6 +23,9 @@ def set_seed(seed):
       True
     """
     _set_random_seed(seed)
+    # TF2 also clears its kernel cache here, so seeded ops restart their streams
+    from .core import random_seed
+    getattr(random_seed, "_eager_gens", {}).clear()
 
 
 set_random_seed = set_seed

@@ -80,7 +80,9 @@ def _partial_shape(t):
     if op.type == "Shape":
         x = op.inputs[0]
         d = dims(x)
-        return None if d is None else [s if s is not None else _SymDim(x, i) for i, s in enumerate(d)]
+        if d is None:
+            return None
+        return [s if s is not None else _SymDim(x, i) for i, s in enumerate(d)]
     if op.type == "Pack" and op.axis == 0 and all(dims(x) == () for x in op.inputs):
         return [_scalar_dim(x) for x in op.inputs]
     if op.type == "ConcatV2":

@@ -107,7 +107,8 @@ def _reshape_dims(op, x, entries):
     d = dims(x)
     out = [e if isinstance(e, int) and e >= 0 else None for e in entries]
     req = [e for e in entries if isinstance(e, int) and e >= 0]
-    detail = f"for '{op._pending_name}' (op: 'Reshape') with input shapes: {_ls(d)}, [{len(entries)}]"
+    detail = (f"for '{op._pending_name}' (op: 'Reshape') with input shapes: {_ls(d)}, "
+              f"[{len(entries)}]")
     if -1 not in entries:
         if d is not None and None not in d and len(req) == len(entries) and _prod(d) != _prod(req):
             raise ValueError(f"Cannot reshape a tensor with {_prod(d)} elements to shape "
@@ -216,12 +217,14 @@ def reshape(tensor, shape, name=None):
     x = convert_to_tensor(tensor)
     s = _static_ints(shape, "shape")
     if s is None or None in s:
-        return DynReshape()._build((x, convert_to_tensor(shape, dtype=dtypes.int32)), name or "Reshape")
+        s = convert_to_tensor(shape, dtype=dtypes.int32)
+        return DynReshape()._build((x, s), name or "Reshape")
     if s.count(-1) > 1:
         raise ValueError(f"Cannot infer multiple unknown dimensions in shape {s}: only one input "
                          "size may be -1")
     if any(v < -1 for v in s):
-        raise ValueError(f"Invalid value for argument `shape`: expected sizes >= -1. Received: shape={s}")
+        raise ValueError(f"Invalid value for argument `shape`: expected sizes >= -1. "
+                         f"Received: shape={s}")
     return Reshape(s)._build((x,), name or "Reshape")
 
 
@@ -233,8 +236,8 @@ def reshape_like_kept(g, x, axis):
             return g
         ax = (axis,) if isinstance(axis, int) else tuple(axis)
         if any(a < 0 for a in ax):
-            raise NotImplementedError("The gradient of a reduction over negative axes of a tensor of "
-                                      "unknown rank is not supported by neuroflow yet.")
+            raise NotImplementedError("The gradient of a reduction over negative axes of a tensor "
+                                      "of unknown rank is not supported by neuroflow yet.")
         return KeepDims(tuple(sorted(set(ax))))._build((g,), "Reshape")
     ax = set(resolve_axis(axis, len(d)))
     if None not in d:
@@ -276,8 +279,8 @@ class Squeeze(Operation):
             return x.reshape(tuple(s for s in x.shape if s != 1))
         for a in self.axis:
             if x.shape[a] != 1:
-                raise ValueError(f"Can not squeeze dim[{a % x.ndim}], expected a dimension of 1, got "
-                                 f"{x.shape[a]}")
+                raise ValueError(f"Can not squeeze dim[{a % x.ndim}], expected a dimension of 1, "
+                                 f"got {x.shape[a]}")
         return get_array_module(x).squeeze(x, axis=self.axis)
 
     def infer(self, x):
@@ -291,8 +294,9 @@ class Squeeze(Operation):
         ax = {a % len(d) for a in self.axis}
         for a in ax:
             if d[a] is not None and d[a] != 1:
-                raise ValueError(f"Can not squeeze dim[{a}], expected a dimension of 1, got {d[a]} for "
-                                 f"'{self._pending_name}' (op: 'Squeeze') with input shapes: {_ls(d)}.")
+                raise ValueError(f"Can not squeeze dim[{a}], expected a dimension of 1, got {d[a]} "
+                                 f"for '{self._pending_name}' (op: 'Squeeze') with input shapes: "
+                                 f"{_ls(d)}.")
         return [(tuple(s for i, s in enumerate(d) if i not in ax), x.dtype)]
 
     def backward(self, gy):
@@ -335,8 +339,8 @@ class ExpandDims(Operation):
         if d is None:
             return [(None, x.dtype)]
         if not -len(d) - 1 <= self.axis <= len(d):
-            raise ValueError(f"Tried to expand dim index {self.axis} for tensor with {len(d)} dimensions. "
-                             f"for '{self._pending_name}' (op: 'ExpandDims')")
+            raise ValueError(f"Tried to expand dim index {self.axis} for tensor with {len(d)} "
+                             f"dimensions. for '{self._pending_name}' (op: 'ExpandDims')")
         a = self.axis if self.axis >= 0 else len(d) + 1 + self.axis
         return [(d[:a] + (1,) + d[a:], x.dtype)]
 
@@ -355,7 +359,8 @@ def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
         axis = dim
     if axis is None:
         raise ValueError("Invalid value for argument `axis`: expected an int. Received: axis=None")
-    return ExpandDims(_int_arg(axis, "axis"))._build((convert_to_tensor(input),), name or "ExpandDims")
+    x = convert_to_tensor(input)
+    return ExpandDims(_int_arg(axis, "axis"))._build((x,), name or "ExpandDims")
 
 
 class Transpose(Operation):
@@ -373,8 +378,9 @@ class Transpose(Operation):
             return [(None, x.dtype)]
         p = self.perm if self.perm is not None else tuple(reversed(builtins.range(len(d))))
         if len(p) != len(d):
-            raise ValueError(f"Dimension must be {len(d)} but is {len(p)} for '{self._pending_name}' "
-                             f"(op: 'Transpose') with input shapes: {_ls(d)}, [{len(p)}].")
+            raise ValueError(f"Dimension must be {len(d)} but is {len(p)} for "
+                             f"'{self._pending_name}' (op: 'Transpose') with input shapes: "
+                             f"{_ls(d)}, [{len(p)}].")
         return [(tuple(d[i] for i in p), x.dtype)]
 
     def backward(self, gy):
@@ -395,8 +401,8 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
         return Transpose(None)._build((x,), name)
     p = _static_ints(perm, "perm")
     if p is None:
-        raise NotImplementedError("A symbolic (fed) `perm` is not supported by neuroflow yet; pass a "
-                                  "Python list for `perm`.")
+        raise NotImplementedError("A symbolic (fed) `perm` is not supported by neuroflow yet; "
+                                  "pass a Python list for `perm`.")
     n = len(p)
     if sorted(a % n if n else a for a in p) != list(builtins.range(n)):
         raise ValueError(f"Invalid value for argument `perm`: expected a permutation of "
@@ -405,14 +411,16 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
 
 
 def matrix_transpose(a, name="matrix_transpose", conjugate=False):
-    """Transposes the last two dimensions (``tf.matrix_transpose``, ``tf.linalg.matrix_transpose``)."""
+    """Transposes the last two dimensions (``tf.matrix_transpose``, ``tf.linalg.transpose``)."""
     x = convert_to_tensor(a)
     d = dims(x)
     if d is None:
-        raise NotImplementedError("tf.matrix_transpose of a tensor of unknown rank is not supported.")
+        raise NotImplementedError("tf.matrix_transpose of a tensor of unknown rank is not "
+                                  "supported by neuroflow yet.")
     if len(d) < 2:
         raise ValueError(f"Argument `a` should be a (batch) matrix with rank >= 2. Received: a={x}")
-    return Transpose(tuple(builtins.range(len(d) - 2)) + (len(d) - 1, len(d) - 2))._build((x,), name)
+    perm = tuple(builtins.range(len(d) - 2)) + (len(d) - 1, len(d) - 2)
+    return Transpose(perm)._build((x,), name)
 
 
 
@@ -442,6 +450,7 @@ from .join_ops import *  # noqa: E402,F401,F403
 from .manip_ops import *  # noqa: E402,F401,F403
 from .slice_ops import _getitem, slice, strided_slice  # noqa: E402,F401
 
-__all__ = (["shape", "size", "rank", "identity", "stop_gradient", "reshape", "squeeze", "expand_dims",
-            "transpose", "matrix_transpose", "where_indices", "slice", "strided_slice"]
+__all__ = (["shape", "size", "rank", "identity", "stop_gradient", "reshape", "squeeze",
+            "expand_dims", "transpose", "matrix_transpose", "where_indices", "slice",
+            "strided_slice"]
            + _fill.__all__ + _join.__all__ + _manip.__all__)

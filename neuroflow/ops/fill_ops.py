@@ -132,8 +132,8 @@ class Range(Operation):
         vals = [_const(t) for t in (start, limit, delta)]
         if any(v is None for v in vals) or vals[2] == 0:
             return [((None,), self.dtype)]
-        s, l, d = (np.asarray(v).item() for v in vals)
-        return [((max(0, int(np.ceil((l - s) / d))),), self.dtype)]
+        start, limit, delta = (np.asarray(v).item() for v in vals)
+        return [((max(0, int(np.ceil((limit - start) / delta))),), self.dtype)]
 
 
 _RANGE_ORDER = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
@@ -197,8 +197,8 @@ def linspace(start, stop, num, name=None, axis=0):
     start = convert_to_tensor(start)
     stop = convert_to_tensor(stop, dtype_hint=start.dtype)
     if not start.dtype.is_floating:
-        raise TypeError(f"Value passed to parameter 'start' has DataType {start.dtype.name} not in list "
-                        "of allowed values: bfloat16, float16, float32, float64")
+        raise TypeError(f"Value passed to parameter 'start' has DataType {start.dtype.name} not in "
+                        "list of allowed values: bfloat16, float16, float32, float64")
     return LinSpace(_int_arg(num, "num"), int(axis))._build((start, stop), name or "LinSpace")
 
 

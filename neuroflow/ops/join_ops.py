@@ -36,8 +36,8 @@ class Concat(Operation):
             raise ValueError("Can't concatenate scalars (use tf.stack instead) for "
                              f"'{self._pending_name}' (op: 'ConcatV2')")
         if not -n <= self.axis < n:
-            raise ValueError(f"ConcatOp : Expected concatenating dimensions in the range [{-n}, {n}), "
-                             f"but got {self.axis}")
+            raise ValueError(f"ConcatOp : Expected concatenating dimensions in the range "
+                             f"[{-n}, {n}), but got {self.axis}")
         a = self.axis % n
         out, tot = [None] * n, 0
         for d in ds:
@@ -53,9 +53,9 @@ class Concat(Operation):
                 if i == a or d[i] is None:
                     continue
                 if out[i] is not None and d[i] != out[i]:
-                    raise ValueError(f"Dimension {i} in both shapes must be equal, but are {out[i]} and "
-                                     f"{d[i]}. Shapes are {_ls(known[0])} and {_ls(d)}. for "
-                                     f"'{self._pending_name}' (op: 'ConcatV2')")
+                    raise ValueError(f"Dimension {i} in both shapes must be equal, but are "
+                                     f"{out[i]} and {d[i]}. Shapes are {_ls(known[0])} and "
+                                     f"{_ls(d)}. for '{self._pending_name}' (op: 'ConcatV2')")
                 out[i] = d[i]
         out[a] = tot
         return [(tuple(out), xs[0].dtype)]
@@ -100,8 +100,8 @@ def concat(values, axis, name="concat"):
     """
     xs = _same_dtype(list(values), "ConcatV2")
     if not xs:
-        raise ValueError("List argument 'values' to 'ConcatV2' Op with length 0 shorter than minimum "
-                         "length 1.")
+        raise ValueError("List argument 'values' to 'ConcatV2' Op with length 0 shorter than "
+                         "minimum length 1.")
     ax = _int_arg(axis, "axis")
     if len(xs) == 1:
         from .array_ops import identity
@@ -126,18 +126,21 @@ class Stack(Operation):
                 continue
             if d is None:
                 d = e
-            elif len(d) != len(e) or any(a is not None and b is not None and a != b for a, b in zip(d, e)):
-                raise ValueError(f"Shapes must be equal rank, but are {len(d)} and {len(e)}"
-                                 if len(d) != len(e) else
-                                 f"Dimensions must be equal, but are {_ls(d)} and {_ls(e)}"
-                                 f"; From merging shape 0 with other shapes. for '{self._pending_name}' "
-                                 "(op: 'Pack') with input shapes: " + ", ".join(_ls(dims(t)) for t in xs) + ".")
+            elif len(d) != len(e) or any(a is not None and b is not None and a != b
+                                         for a, b in zip(d, e)):
+                what = (f"Shapes must be equal rank, but are {len(d)} and {len(e)}"
+                        if len(d) != len(e) else
+                        f"Dimensions must be equal, but are {_ls(d)} and {_ls(e)}")
+                raise ValueError(f"{what}; From merging shape 0 with other shapes. for "
+                                 f"'{self._pending_name}' (op: 'Pack') with input shapes: "
+                                 + ", ".join(_ls(dims(t)) for t in xs) + ".")
             else:
                 d = tuple(a if a is not None else b for a, b in zip(d, e))
         if d is None:
             return [(None, xs[0].dtype)]
         if not -len(d) - 1 <= self.axis <= len(d):
-            raise ValueError(f"Argument `axis` = {self.axis} not in range [{-len(d) - 1}, {len(d) + 1})")
+            raise ValueError(f"Argument `axis` = {self.axis} not in range "
+                             f"[{-len(d) - 1}, {len(d) + 1})")
         a = self.axis % (len(d) + 1)
         return [(d[:a] + (len(xs),) + d[a:], xs[0].dtype)]
 
@@ -171,8 +174,8 @@ class Unstack(Operation):
 
     def forward(self, x):
         if x.shape[self.axis] != self.num:
-            raise ValueError(f"Input shape axis {self.axis % x.ndim} must equal {self.num}, got shape "
-                             f"{list(x.shape)}")
+            raise ValueError(f"Input shape axis {self.axis % x.ndim} must equal {self.num}, got "
+                             f"shape {list(x.shape)}")
         xp = get_array_module(x)
         return tuple(xp.moveaxis(x, self.axis, 0)) if self.axis else tuple(x)  # views
 
@@ -210,7 +213,7 @@ unpack = unstack
 
 
 class Split(Operation):
-    """Pieces of x along axis: ``sizes`` is a list (one entry may be -1) or an int (equal pieces)."""
+    """Pieces of x along axis: ``sizes`` is a list (one may be -1) or an int (equal pieces)."""
     type = "SplitV"
     multi_output = True
 
@@ -221,21 +224,18 @@ class Split(Operation):
         s = self.sizes
         if isinstance(s, int):
             if n % s:
-                raise ValueError("Number of ways to split should evenly divide the split dimension, but "
-                                 f"got split_dim {self.axis} (size = {n}) and num_split {s}")
+                raise ValueError("Number of ways to split should evenly divide the split "
+                                 f"dimension, but got split_dim {self.axis} (size = {n}) and "
+                                 f"num_split {s}")
             return s
+        known = sum(v for v in s if v != -1)
+        if known > n or (-1 not in s and known != n):
+            raise ValueError("Determined shape must either match input shape along split_dim "
+                             "exactly if fully specified, or be less than the size of the input "
+                             f"along split_dim if not fully specified.  Got: {known}")
         if -1 in s:
             s = list(s)
-            rest = n - (sum(s) + 1)
-            if rest < 0:
-                raise ValueError(f"Determined shape must either match input shape along split_dim "
-                                 f"exactly if fully specified, or be less than the size of the input "
-                                 f"along split_dim if not fully specified.  Got: {sum(s) + 1}")
-            s[s.index(-1)] = rest
-        elif sum(s) != n:
-            raise ValueError(f"Determined shape must either match input shape along split_dim exactly "
-                             f"if fully specified, or be less than the size of the input along "
-                             f"split_dim if not fully specified.  Got: {sum(s)}")
+            s[s.index(-1)] = n - known
         return np.cumsum(s[:-1]).tolist()
 
     def forward(self, x):
@@ -284,13 +284,13 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     if np.ndim(v) == 0:
         sizes = int(v)
         if sizes <= 0:
-            raise ValueError(f"Invalid value for argument `num_or_size_splits`: expected a positive "
-                             f"int. Received: num_or_size_splits={sizes}")
+            raise ValueError("Invalid value for argument `num_or_size_splits`: expected a "
+                             f"positive int. Received: num_or_size_splits={sizes}")
     else:
         sizes = [int(a) for a in np.ravel(v)]
         if sizes.count(-1) > 1 or any(a < -1 for a in sizes):
-            raise ValueError(f"Invalid value for argument `num_or_size_splits`: expected sizes >= 0 "
-                             f"and at most one -1. Received: num_or_size_splits={sizes}")
+            raise ValueError("Invalid value for argument `num_or_size_splits`: expected sizes "
+                             f">= 0 and at most one -1. Received: num_or_size_splits={sizes}")
     return list(Split(sizes, axis)._build((x,), name))
 
 

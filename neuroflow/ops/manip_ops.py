@@ -23,8 +23,8 @@ class Tile(Operation):
     def forward(self, x, *m):
         mult = self.multiples if not m else m[0].tolist()
         if len(mult) != x.ndim:
-            raise ValueError(f"Expected multiples argument to be a vector of length {x.ndim} but got "
-                             f"length {len(mult)}")
+            raise ValueError(f"Expected multiples argument to be a vector of length {x.ndim} but "
+                             f"got length {len(mult)}")
         return get_array_module(x).tile(x, mult)
 
     def infer(self, x, *m):
@@ -36,9 +36,10 @@ class Tile(Operation):
             return [((None,) * len(mult), x.dtype)]
         if len(mult) != len(d):
             raise ValueError(f"Shape must be rank {len(d)} but is rank {len(mult)} for "
-                             f"'{self._pending_name}' (op: 'Tile'): expected multiples argument to be "
-                             f"a vector of length {len(d)} but got length {len(mult)}")
-        return [(tuple(None if a is None or b is None else a * b for a, b in zip(d, mult)), x.dtype)]
+                             f"'{self._pending_name}' (op: 'Tile'): expected multiples argument "
+                             f"to be a vector of length {len(d)} but got length {len(mult)}")
+        out = tuple(None if a is None or b is None else a * b for a, b in zip(d, mult))
+        return [(out, x.dtype)]
 
     def backward(self, gy):
         gx = TileGrad()._build((gy, self.inputs[0]), "TileGrad")
@@ -69,7 +70,8 @@ class TileLike(Operation):
     type = "Tile"
 
     def forward(self, x, like):
-        return get_array_module(x).tile(x, [a // b if b else 0 for a, b in zip(like.shape, x.shape)])
+        reps = [a // b if b else 0 for a, b in zip(like.shape, x.shape)]
+        return get_array_module(x).tile(x, reps)
 
     def infer(self, x, like):
         return [(dims(like), x.dtype)]
@@ -109,8 +111,8 @@ def _check_pads(shape, pads, mode):
             raise ValueError(f"paddings must be less than the dimension size: {b}, {a} not less "
                              f"than {n}")
         if mode == "symmetric" and n is not None and (b > n or a > n):
-            raise ValueError(f"paddings must be no greater than the dimension size: {b}, {a} greater "
-                             f"than {n}")
+            raise ValueError(f"paddings must be no greater than the dimension size: {b}, {a} "
+                             f"greater than {n}")
 
 
 class Pad(Operation):
@@ -147,7 +149,8 @@ class Pad(Operation):
         x, p = self.inputs[0], self.inputs[1:]
         if self.mode == "constant" and not p:
             from .slice_ops import GetItem
-            key = tuple(builtins.slice(b, -a if a else None) for b, a in self.paddings) + (Ellipsis,)
+            key = tuple(builtins.slice(b, -a if a else None) for b, a in self.paddings)
+            key += (Ellipsis,)
             return GetItem(key)._build((gy,), "Pad_grad")
         gx = PadGrad(self.paddings, self.mode)._build((gy, x) + p, "PadGrad")
         return gx if not p else (gx, None)
@@ -510,7 +513,7 @@ def matrix_diag(diagonal, name="diag"):
 
 
 def matrix_diag_part(input, name="diag_part"):  # noqa: A002
-    """The main diagonals of (batched) matrices (``tf.matrix_diag_part``, ``tf.linalg.diag_part``)."""
+    """The main diagonals of (batched) matrices (``tf.matrix_diag_part``)."""
     return MatrixDiagPart()._build((convert_to_tensor(input),), name)
 
 

@@ -55,7 +55,11 @@ class TruncatedNormal(RandomNormal):
     type = "TruncatedNormal"
 
     def draw(self, rng, *xs):
-        y = rng.standard_normal(self._shape(xs), dtype=_fdt(self.dtype))
+        shape = self._shape(xs)
+        if hasattr(rng, "truncated_normal"):  # the TF-exact Philox stream has TF's own algorithm
+            return _affine(rng.truncated_normal(shape, dtype=_fdt(self.dtype)), self.stddev,
+                           self.mean, self.dtype)
+        y = rng.standard_normal(shape, dtype=_fdt(self.dtype))
         bad = np.abs(y) > 2
         while bad.any():
             y[bad] = rng.standard_normal(int(bad.sum()), dtype=y.dtype)
@@ -77,15 +81,22 @@ class RandomUniform(_Random):
         if self.dtype.is_integer:
             return rng.integers(self.minval, self.maxval, self._shape(xs), dtype=self.dtype._np)
         y = rng.random(self._shape(xs), dtype=_fdt(self.dtype))
-        return _affine(y, self.maxval - self.minval, self.minval, self.dtype)
+        t = y.dtype.type  # TF computes maxval - minval in the output dtype
+        return _affine(y, t(self.maxval) - t(self.minval), self.minval, self.dtype)
 
 
 def _affine(y, scale, shift, dt):
+    """y * scale + shift in y's dtype, in place (TF's mul then add, same rounding)."""
     if scale != 1:
-        y *= scale
+        y *= y.dtype.type(scale)
     if shift != 0:
-        y += shift
+        y += y.dtype.type(shift)
     return y.astype(dt._np, copy=False)
+
+
+def _numpy_rng(rng):
+    """A NumPy Generator seeded from rng's stream, for distributions the stream lacks."""
+    return np.random.default_rng(rng.integers(0, 2**31 - 1, size=4, dtype=np.int64).tolist())
 
 
 def _fdt(dt):
@@ -139,7 +150,7 @@ class RandomGamma(_Random):
         alpha, beta = xs[-2:]
         a, b = np.broadcast_arrays(backend.to_numpy(alpha).astype(np.float64),
                                    backend.to_numpy(beta).astype(np.float64))
-        y = rng.gamma(a, 1.0, size=tuple(self._shape(xs)) + a.shape) / b
+        y = _numpy_rng(rng).gamma(a, 1.0, size=tuple(self._shape(xs)) + a.shape) / b
         return y.astype(self.dtype._np)
 
     def infer(self, *xs):
@@ -155,7 +166,8 @@ class RandomPoisson(_Random):
 
     def draw(self, rng, *xs):
         lam = backend.to_numpy(xs[-1]).astype(np.float64)
-        return rng.poisson(lam, size=tuple(self._shape(xs)) + lam.shape).astype(self.dtype._np)
+        return _numpy_rng(rng).poisson(lam, size=tuple(self._shape(xs)) + lam.shape).astype(
+            self.dtype._np)
 
     def infer(self, *xs):
         base = _Random.infer(self, *xs)[0][0]
@@ -209,7 +221,7 @@ def _float_dtype(dtype, op):
 
 
 def _scaled(cls, shape, mean, stddev, dtype, seed, name):
-    """cls(shape) * stddev + mean; static numbers fold into the op, tensors compose (and differentiate)."""
+    """cls(shape) * stddev + mean: numbers fold into the op, tensors compose (and differentiate)."""
     dt = _float_dtype(dtype, cls.type)
     s, ins = _shape_arg(shape)
     m, sd = _number(mean), _number(stddev)
@@ -273,7 +285,9 @@ def random_shuffle(value, seed=None, name=None):
 
 
 def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
-    """Draws class indices from unnormalized log-probabilities [batch, classes] (``tf.multinomial``).
+    """Class indices drawn from unnormalized log-probabilities [batch, classes].
+
+    (``tf.multinomial``; ``tf.random.categorical`` is the TF2 name.)
 
     Example:
       >>> tf.multinomial(tf.math.log([[0.5, 0.5]]), 5).shape
@@ -284,7 +298,8 @@ def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
     if d is not None and len(d) != 2:
         raise ValueError(f"logits should be a matrix, got shape {x.shape}")
     dt = dtypes.as_dtype(output_dtype or dtypes.int64)
-    return Multinomial(_int_arg(num_samples, "num_samples"), seed, dt)._build((x,), name or "multinomial")
+    n = _int_arg(num_samples, "num_samples")
+    return Multinomial(n, seed, dt)._build((x,), name or "multinomial")
 
 
 def categorical(logits, num_samples, dtype=None, seed=None, name=None):
@@ -302,7 +317,7 @@ def random_gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=
 
 
 def random_poisson(lam, shape, dtype=dtypes.float32, seed=None, name=None):
-    """Poisson draws with shape ``shape + lam.shape`` (``tf.random_poisson``; TF1 argument order)."""
+    """Poisson draws of shape ``shape + lam.shape`` (``tf.random_poisson``; TF1 argument order)."""
     s, ins = _shape_arg(shape)
     dt = dtypes.as_dtype(dtype)
     return RandomPoisson(s, dt, seed)._build(ins + (convert_to_tensor(lam, dtype_hint=dt),),

@@ -35,6 +35,8 @@ class _SliceEnd:
 
 
 _MARKERS = (_Arg, _SliceEnd)
+_BAD_INDEX = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
+              "tf.int32/tf.int64 tensors are valid indices, got ")
 
 
 def _val(v, vs):
@@ -63,9 +65,9 @@ class GetItem(Operation):
         out, i = [], 0
         n_real = sum(1 for k in self.key if k is not None and k is not Ellipsis)
         if n_real > len(d):
-            raise ValueError(f"Index out of range using input dim {len(d)}; input has only {len(d)} "
-                             f"dims for '{self._pending_name}' (op: 'StridedSlice') with input shapes: "
-                             f"{_ls(d)}.")
+            raise ValueError(f"Index out of range using input dim {len(d)}; input has only "
+                             f"{len(d)} dims for '{self._pending_name}' (op: 'StridedSlice') "
+                             f"with input shapes: {_ls(d)}.")
         for k in self.key:
             if k is Ellipsis:
                 out.extend(d[i:i + len(d) - n_real])
@@ -80,8 +82,8 @@ class GetItem(Operation):
             else:
                 if not isinstance(k, _MARKERS) and d[i] is not None and not -d[i] <= k < d[i]:
                     raise ValueError(f"slice index {k} of dimension {i} out of bounds. for "
-                                     f"'{self._pending_name}' (op: 'StridedSlice') with input shapes: "
-                                     f"{_ls(d)}.")
+                                     f"'{self._pending_name}' (op: 'StridedSlice') with input "
+                                     f"shapes: {_ls(d)}.")
                 i += 1
         return [(tuple(out), x.dtype)]
 
@@ -111,7 +113,7 @@ class GetItemGrad(Operation):
 
 
 def _slice_key(x, key, vs, name=None):
-    """A GetItem on x; Ellipsis is appended so that an all-int key still gives an array (0-d view)."""
+    """A GetItem on x; Ellipsis is appended so that an all-int key still gives a (0-d) array."""
     if sum(1 for k in key if k is Ellipsis) > 1:
         raise ValueError("Multiple ellipses in slice spec not allowed")
     if Ellipsis not in key:
@@ -127,8 +129,7 @@ def _scalar_index(item, vs, what):
         if v is not None:
             return _index_int(v, what)
         if not t.dtype.is_integer or dims(t) not in ((), None):
-            raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
-                            f"scalar tf.int32/tf.int64 tensors are valid indices, got {t}")
+            raise TypeError(f"{_BAD_INDEX}{t}")
         vs.append(t)
         return _Arg(len(vs) - 1)
     return _index_int(item, what)
@@ -137,8 +138,7 @@ def _scalar_index(item, vs, what):
 def _index_int(v, what):
     if isinstance(v, (bool, np.bool_)) or np.ndim(v) != 0 or not np.issubdtype(np.asarray(v).dtype,
                                                                                np.integer):
-        raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
-                        f"scalar tf.int32/tf.int64 tensors are valid indices, got {v!r}")
+        raise TypeError(f"{_BAD_INDEX}{v!r}")
     return int(v)
 
 
@@ -163,9 +163,8 @@ def _getitem(x, key):
                                          for v in (item.start, item.stop, item.step)]))
         else:
             if _is_array_index(item):
-                raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
-                                f"scalar tf.int32/tf.int64 tensors are valid indices, got {item!r}. "
-                                "Use tf.gather or tf.gather_nd for lists of indices.")
+                raise TypeError(f"{_BAD_INDEX}{item!r}. Use tf.gather or tf.gather_nd for lists "
+                                "of indices.")
             norm.append(_scalar_index(item, vs, "index"))
     for s in norm:
         if isinstance(s, builtins.slice) and s.step == 0:
@@ -244,12 +243,12 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
     b, jb = _vector(begin, "begin", vs)
     s, js = _vector(size, "size", vs)
     if len(b) != len(s):
-        raise ValueError(f"Expected begin and size arguments to be 1-D tensors of size {len(b)}, but "
-                         f"got shapes [{len(b)}] and [{len(s)}] instead.")
+        raise ValueError(f"Expected begin and size arguments to be 1-D tensors of size {len(b)}, "
+                         f"but got shapes [{len(b)}] and [{len(s)}] instead.")
     d = dims(x)
     if d is not None and len(d) != len(b):
-        raise ValueError(f"Expected begin argument to be a vector of length {len(d)}, but got length "
-                         f"{len(b)}")
+        raise ValueError(f"Expected begin argument to be a vector of length {len(d)}, but got "
+                         f"length {len(b)}")
     key = []
     for i, (bi, si) in enumerate(zip(b, s)):
         if isinstance(si, _Arg) or isinstance(bi, _Arg):
@@ -262,9 +261,11 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
             key.append(builtins.slice(_Arg(jb, i), _SliceEnd(jb, js, i)))
             continue
         n = None if d is None else d[i]
-        if bi < 0 or (n is not None and (bi > n or (si != -1 and bi + si > n))) or si < -1:
-            raise ValueError(f"Expected size[{i}] in [0, {'?' if n is None else n - bi}], but got {si}"
-                             if bi >= 0 else f"Expected begin[{i}] >= 0, but got {bi}")
+        if bi < 0:
+            raise ValueError(f"Expected begin[{i}] >= 0, but got {bi}")
+        if (n is not None and (bi > n or (si != -1 and bi + si > n))) or si < -1:
+            raise ValueError(f"Expected size[{i}] in [0, {'?' if n is None else n - bi}], but got "
+                             f"{si}")
         key.append(builtins.slice(bi, None if si == -1 else bi + si))
     return _slice_key(x, tuple(key), vs, name or "Slice")
 

@@ -67,7 +67,8 @@ def test_reshape_fed_shape():
 
 
 def test_reshape_unknown_shape_gradient():
-    check_unknown_shape(lambda x: tf.reshape(x, [-1]), lambda x: x.reshape(-1), np.random.rand(2, 3))
+    check_unknown_shape(lambda x: tf.reshape(x, [-1]), lambda x: x.reshape(-1),
+                        np.random.rand(2, 3))
     check_unknown_shape(lambda x: tf.reshape(x, [3, -1]), lambda x: x.reshape(3, -1),
                         np.random.rand(2, 3), rank_known=False)
 

@@ -27,7 +27,8 @@ def test_gather(pshape, ishape, axis):
              None, inputs=[rng.rand(*pshape), idx], grad_args=[0], double_backward=True)
 
 
-@pytest.mark.parametrize("pshape,ishape,axis,bd", [((2, 5, 3), (2, 4), 1, 1), ((2, 3, 5), (2, 2), 2, 1),
+@pytest.mark.parametrize("pshape,ishape,axis,bd", [((2, 5, 3), (2, 4), 1, 1),
+                                                   ((2, 3, 5), (2, 2), 2, 1),
                                                    ((2, 3, 4, 2), (2, 3, 2), 2, 2),
                                                    ((2, 3, 4), (2, 3), 2, -1)])
 def test_gather_batch_dims(pshape, ishape, axis, bd):
@@ -55,7 +56,8 @@ def test_gather_static_shapes_and_errors():
         tf.gather(p, i, axis=0, batch_dims=1)
     y = tf.gather(p, tf.constant([0, 9]), axis=1)
     with tf.Session() as sess:
-        with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[1\] = 9 is not in \[0, 8\)"):
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"indices\[1\] = 9 is not in \[0, 8\)"):
             sess.run(y, {p: np.zeros((2, 8))})
 
 
@@ -121,9 +123,9 @@ def test_scatter_nd_fed_shape():
         np.testing.assert_array_equal(sess.run(y, {s: [2, 3], u: [5, 6]}), [[0, 5, 0], [6, 0, 0]])
 
 
-@pytest.mark.parametrize("fn,mode", [(lambda t, i, u: tf.tensor_scatter_nd_update(t, i, u), "update"),
-                                     (lambda t, i, u: tf.tensor_scatter_nd_add(t, i, u), "add"),
-                                     (lambda t, i, u: tf.tensor_scatter_nd_sub(t, i, u), "sub")])
+@pytest.mark.parametrize("fn,mode", [(tf.tensor_scatter_nd_update, "update"),
+                                     (tf.tensor_scatter_nd_add, "add"),
+                                     (tf.tensor_scatter_nd_sub, "sub")])
 def test_tensor_scatter(fn, mode):
     idx = np.array([[1], [3]])
 
@@ -174,9 +176,12 @@ def test_one_hot_values_dtype_and_shapes():
 
 
 # ==================================================================== masks
-@pytest.mark.parametrize("shape,mask,axis", [((5,), [1, 0, 1, 1, 0], None),
-                                             ((3, 4), [[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 1, 1]], None),
-                                             ((3, 2), [0, 1, 1], 0), ((2, 4, 3), [1, 0, 0, 1], 1)])
+@pytest.mark.parametrize("shape,mask,axis", [
+    ((5,), [1, 0, 1, 1, 0], None),
+    ((3, 4), [[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 1, 1]], None),
+    ((3, 2), [0, 1, 1], 0),
+    ((2, 4, 3), [1, 0, 0, 1], 1),
+])
 def test_boolean_mask(shape, mask, axis):
     m = np.array(mask, dtype=bool)
     a = axis or 0
