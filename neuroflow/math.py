@@ -8,7 +8,8 @@ TF2-only and belongs here alone).
 """
 import importlib
 
-from .ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm  # noqa: F401
+from .ops.clip_ops import (  # noqa: F401
+    clip_by_global_norm, clip_by_norm, clip_by_value, global_norm)
 from .ops.linalg_ops import einsum, norm, tensordot  # noqa: F401
 from .ops.math_ops import (  # noqa: F401
     accumulate_n, add, add_n, atan2, cast, conj, div_no_nan, divide, divide_no_nan, equal,
@@ -32,7 +33,7 @@ __all__ = []
 
 
 def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=None, name=None):
-    """The confusion matrix (TF2 ``tf.math.confusion_matrix``: ``weights`` comes before ``dtype``)."""
+    """The confusion matrix (TF2 ``tf.math.confusion_matrix``: ``weights`` precedes ``dtype``)."""
     from .core import dtypes
     return _confusion_matrix_v1(labels, predictions, num_classes, dtype or dtypes.int32, name,
                                 weights)
@@ -57,12 +58,12 @@ _UNSUPPORTED = {"angle", "bessel_i0", "bessel_i0e", "bessel_i1", "bessel_i1e", "
 
 
 def __getattr__(name):
-    mod = _ELSEWHERE.get(name)
-    if mod is not None:
+    home = _ELSEWHERE.get(name)
+    if home is not None:
         try:
-            return getattr(importlib.import_module(mod), name)
+            return getattr(importlib.import_module(home), name)
         except AttributeError:
             pass
-    if name in _UNSUPPORTED or mod is not None:
+    if name in _UNSUPPORTED or home is not None:
         raise NotImplementedError(f"tf.math.{name} is not supported by neuroflow yet.")
     raise AttributeError(f"module 'neuroflow.math' (tf.math) has no attribute '{name}'")

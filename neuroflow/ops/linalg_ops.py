@@ -3,6 +3,7 @@ eye (``tf.linalg.*`` and their TF1 top-level names)."""
 import string
 
 from ..core.errors import InvalidArgumentError
+from ..core.shape import broadcast_dims
 from ._base import (Operation, binary_inputs, check_same_dtype, convert_to_tensor, dims, dtypes,
                     get_array_module, np, sum_to_like)
 from . import reduce_ops
@@ -86,7 +87,16 @@ def tensordot(a, b, axes, name=None):
     if hasattr(axes, "_value"):
         axes = convert_to_tensor(axes)._value
     aa, bb = _tensordot_axes(axes, len(da), len(db))
-    return Tensordot(aa, bb)._build((a, b), name or "Tensordot")
+    return _build_checked(Tensordot(aa, bb), (a, b), name or "Tensordot")
+
+
+def _build_checked(op, inputs, name):
+    """Builds op; an eager failure is re-raised with the TF message that infer gives."""
+    try:
+        return op._build(inputs, name)
+    except ValueError:
+        op.infer(*inputs)  # eager mode skips infer: let it name the op and shapes
+        raise
 
 
 # ==================================================================== einsum
@@ -132,7 +142,7 @@ class Einsum(Operation):
             head, _, tail = s.partition("...")
             if "..." in s:
                 n_ell = len(d) - len(head) - len(tail)
-                ell = _broadcast(ell, d[len(head):len(head) + n_ell])
+                ell = broadcast_dims(ell, d[len(head):len(head) + n_ell])
                 letters = list(zip(head, d[:len(head)])) + list(zip(tail, d[len(d) - len(tail):]))
             else:
                 if len(s) != len(d):
@@ -174,13 +184,6 @@ class Einsum(Operation):
         return tuple(grads)
 
 
-def _broadcast(a, b):
-    if len(a) < len(b):
-        a, b = b, a
-    b = (1,) * (len(a) - len(b)) + tuple(b)
-    return tuple(y if x == 1 else x if y == 1 or y is None else x for x, y in zip(a, b))
-
-
 def einsum(equation, *inputs, **kwargs):
     """Einstein summation (``tf.einsum``), e.g. ``'ij,jk->ik'`` is a matrix product.
 
@@ -200,7 +203,8 @@ def einsum(equation, *inputs, **kwargs):
     for x in xs[1:]:
         check_same_dtype("Einsum", xs[0], x, "inputs", "inputs")
     ins, out = _parse_einsum(equation, len(xs))
-    return Einsum(equation.replace(" ", ""), ins, out)._build(tuple(xs), name or "einsum")
+    return _build_checked(Einsum(equation.replace(" ", ""), ins, out), tuple(xs),
+                          name or "einsum")
 
 
 # ==================================================================== norms
