@@ -17,8 +17,9 @@ def _activation(activation):
     """A callable from None, a callable or a Keras activation name ("relu", "softmax" ...)."""
     if activation is None or callable(activation):
         return activation
-    from . import nn
     import neuroflow as tf
+
+    from . import nn
     table = {"relu": nn.relu, "sigmoid": tf.sigmoid, "tanh": tf.tanh, "softmax": nn.softmax,
              "elu": nn.elu, "selu": nn.selu, "softplus": nn.softplus, "softsign": nn.softsign,
              "relu6": nn.relu6, "linear": None}
@@ -228,6 +229,7 @@ class Dense(Layer):
 
     def call(self, inputs):
         import neuroflow as tf
+
         from . import nn
         _check_min_ndim(self, inputs, 2)
         dims = inputs.shape.as_tuple()
@@ -292,6 +294,7 @@ class Dropout(Layer):
 
     def call(self, inputs, training=False):
         import neuroflow as tf
+
         from . import nn
         static = _static_bool(training)
         if static is False:
@@ -408,13 +411,33 @@ def _not_here(name):
     return f
 
 
-for _n in ["conv1d", "conv2d", "conv3d", "conv2d_transpose", "conv3d_transpose", "separable_conv1d",
-           "separable_conv2d", "max_pooling1d", "max_pooling2d", "max_pooling3d",
-           "average_pooling1d", "average_pooling2d", "average_pooling3d", "batch_normalization",
-           "Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "Conv3DTranspose", "SeparableConv1D",
-           "SeparableConv2D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D",
-           "AveragePooling2D", "AveragePooling3D", "BatchNormalization"]:
-    globals()[_n] = _not_here(_n)
-del _n
+conv1d = _not_here("conv1d")
+conv2d = _not_here("conv2d")
+conv3d = _not_here("conv3d")
+conv2d_transpose = _not_here("conv2d_transpose")
+conv3d_transpose = _not_here("conv3d_transpose")
+separable_conv1d = _not_here("separable_conv1d")
+separable_conv2d = _not_here("separable_conv2d")
+max_pooling1d = _not_here("max_pooling1d")
+max_pooling2d = _not_here("max_pooling2d")
+max_pooling3d = _not_here("max_pooling3d")
+average_pooling1d = _not_here("average_pooling1d")
+average_pooling2d = _not_here("average_pooling2d")
+average_pooling3d = _not_here("average_pooling3d")
+batch_normalization = _not_here("batch_normalization")
+Conv1D = _not_here("Conv1D")
+Conv2D = _not_here("Conv2D")
+Conv3D = _not_here("Conv3D")
+Conv2DTranspose = _not_here("Conv2DTranspose")
+Conv3DTranspose = _not_here("Conv3DTranspose")
+SeparableConv1D = _not_here("SeparableConv1D")
+SeparableConv2D = _not_here("SeparableConv2D")
+MaxPooling1D = _not_here("MaxPooling1D")
+MaxPooling2D = _not_here("MaxPooling2D")
+MaxPooling3D = _not_here("MaxPooling3D")
+AveragePooling1D = _not_here("AveragePooling1D")
+AveragePooling2D = _not_here("AveragePooling2D")
+AveragePooling3D = _not_here("AveragePooling3D")
+BatchNormalization = _not_here("BatchNormalization")
 
 __all__ = ["Layer", "Dense", "Dropout", "Flatten", "dense", "dropout", "flatten"]

@@ -2,13 +2,13 @@
 import math
 import numbers
 
+from .. import layers as _core_layers
 from .. import nn as _nn
 from ..core import dtypes
 from ..core.graph import GraphKeys, add_to_collection, get_collection, name_scope
 from ..core.op import convert_to_tensor
 from ..core.variable_scope import variable_scope
 from ..initializers import Zeros, _compute_fans, _shape_list
-from .. import layers as _core_layers
 from .framework import add_arg_scope
 
 _CNN_ISSUE = "Convolutional networks"
@@ -283,11 +283,21 @@ def _not_here(name):
     return add_arg_scope(f)
 
 
-for _n in ["batch_norm", "layer_norm", "conv1d", "conv2d", "conv3d", "convolution",
-           "convolution2d", "conv2d_transpose", "convolution2d_transpose", "separable_conv2d",
-           "separable_convolution2d", "max_pool2d", "avg_pool2d", "max_pool3d", "avg_pool3d"]:
-    globals()[_n] = _not_here(_n)
-del _n
+batch_norm = _not_here("batch_norm")
+layer_norm = _not_here("layer_norm")
+conv1d = _not_here("conv1d")
+conv2d = _not_here("conv2d")
+conv3d = _not_here("conv3d")
+convolution = _not_here("convolution")
+convolution2d = _not_here("convolution2d")
+conv2d_transpose = _not_here("conv2d_transpose")
+convolution2d_transpose = _not_here("convolution2d_transpose")
+separable_conv2d = _not_here("separable_conv2d")
+separable_convolution2d = _not_here("separable_convolution2d")
+max_pool2d = _not_here("max_pool2d")
+avg_pool2d = _not_here("avg_pool2d")
+max_pool3d = _not_here("max_pool3d")
+avg_pool3d = _not_here("avg_pool3d")
 
 __all__ = ["variance_scaling_initializer", "xavier_initializer", "xavier_initializer_conv2d",
            "l1_regularizer", "l2_regularizer", "l1_l2_regularizer", "sum_regularizer",

@@ -9,10 +9,10 @@ import enum
 import functools
 import inspect
 
+from .. import initializers as _init
 from . import dtypes
 from .graph import GraphKeys, get_default_graph
 from .shape import TensorShape
-from .. import initializers as _init
 
 
 class _ReuseMode(enum.Enum):
