@@ -1,4 +1,4 @@
-"""``tf.app``: ``tf.app.run(main)`` and the absl-style command-line flags ``tf.app.flags`` (= ``tf.flags``).
+"""``tf.app``: ``tf.app.run(main)`` and absl-style command-line flags, ``tf.app.flags``.
 
 Example:
   >>> flags = tf.app.flags
@@ -64,7 +64,8 @@ class Flag:
         except (TypeError, ValueError) as e:
             raise IllegalFlagValueError("flag --%s=%s: %s" % (self.name, argument, e)) from None
         lo, hi = self.extra.get("lower_bound"), self.extra.get("upper_bound")
-        if value is not None and ((lo is not None and value < lo) or (hi is not None and value > hi)):
+        if value is not None and ((lo is not None and value < lo)
+                                  or (hi is not None and value > hi)):
             raise IllegalFlagValueError("flag --%s=%s: value should be in [%s, %s]"
                                         % (self.name, argument, lo, hi))
         return value
@@ -91,7 +92,7 @@ class FlagValues:
     # ---------------------------------------------------------------- definition
     def _define(self, flag):
         old = self._flags.get(flag.name)
-        if old is not None and old.present:  # redefined (a re-run notebook cell): keep the argv value
+        if old is not None and old.present:  # redefined (a re-run notebook cell): keep argv's value
             flag.value, flag.present = old.value, old.present
         self._flags[flag.name] = flag
         return flag
@@ -265,7 +266,7 @@ def mark_flags_as_required(flag_names, flag_values=FLAGS):
 
 
 def run(main=None, argv=None):
-    """Parses the flags from ``argv`` (default ``sys.argv``), then ``sys.exit(main(remaining argv))``.
+    """Parses the flags in ``argv`` (default ``sys.argv``), then ``sys.exit(main(remaining))``.
 
     ``main`` defaults to the ``main`` function of the ``__main__`` module, as in TF1. Arguments
     that are not defined flags are passed on to ``main``.

@@ -121,7 +121,7 @@ def install_aliases():
 
 
 def _notebook_source(path):
-    """The code cells of a Jupyter notebook as one script; IPython magics and shell lines dropped."""
+    """The code cells of a Jupyter notebook as one script; IPython magics and shell lines off."""
     with open(path, encoding="utf-8") as f:
         nb = json.load(f)
     lines = []

@@ -56,7 +56,8 @@ def train(dataset, test_x, test_y, steps, batch_size=100, learning_rate=0.5, rep
             sess.run(tf.global_variables_initializer())
             for step in range(1, steps + 1):
                 batch_xs, batch_ys = dataset.next_batch(batch_size)
-                _, loss = sess.run([train_step, cross_entropy], feed_dict={x: batch_xs, y_: batch_ys})
+                _, loss = sess.run([train_step, cross_entropy],
+                                   feed_dict={x: batch_xs, y_: batch_ys})
                 if step % report == 0 or step == steps:
                     acc = sess.run(accuracy, feed_dict={x: batch_xs, y_: batch_ys})
                     print("step %5d  epoch %2d  loss %.4f  batch accuracy %.2f"
@@ -73,7 +74,8 @@ def main(steps=None, data="auto"):
     is_mnist = name.startswith("MNIST")
     if steps is None:
         steps = 1000 if is_mnist else 300
-    print("Data set: %s (%d training, %d test examples)" % (name, dataset.num_examples, len(test_y)))
+    print("Data set: %s (%d training, %d test examples)"
+          % (name, dataset.num_examples, len(test_y)))
     loaded = time.perf_counter()
     acc = train(dataset, test_x, test_y, steps)
     print("Test accuracy: %.4f on %d %s test examples (%d steps of batch 100; data %.1f s, "

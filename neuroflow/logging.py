@@ -112,7 +112,7 @@ def get_verbosity():
 
 
 def set_verbosity(v):
-    """Shows messages at level ``v`` and above, e.g. ``tf.logging.set_verbosity(tf.logging.INFO)``."""
+    """Shows messages at level ``v`` and above: ``tf.logging.set_verbosity(tf.logging.INFO)``."""
     get_logger().setLevel(v)
 
 

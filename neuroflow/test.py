@@ -175,7 +175,7 @@ class TestCase(_unittest.TestCase):
 
     # ---------------------------------------------------------------- assertions
     def assertAllClose(self, a, b, rtol=1e-6, atol=1e-6, msg=None):  # noqa: N802
-        """Asserts |a - b| <= atol + rtol * |b| elementwise (nested lists/dicts are compared item by item)."""
+        """Asserts |a - b| <= atol + rtol * |b| elementwise (dicts are compared key by key)."""
         if isinstance(a, dict) and isinstance(b, dict):
             self.assertEqual(set(a), set(b), msg)
             for k in a:

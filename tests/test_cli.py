@@ -99,9 +99,11 @@ def test_keras_aliases(tmp_path):
 
 def test_notebook_and_version(tmp_path):
     nb = {"cells": [{"cell_type": "markdown", "source": ["# title"]},
-                    {"cell_type": "code", "source": ["%matplotlib inline\n", "import tensorflow as tf\n",
+                    {"cell_type": "code", "source": ["%matplotlib inline\n",
+                                                     "import tensorflow as tf\n",
                                                      "x = tf.constant([1.0, 2.0])"]},
-                    {"cell_type": "code", "source": "!pip list\nprint('sum', float(tf.reduce_sum(x)))"}],
+                    {"cell_type": "code",
+                     "source": "!pip list\nprint('sum', float(tf.reduce_sum(x)))"}],
           "nbformat": 4}
     (tmp_path / "nb.ipynb").write_text(json.dumps(nb))
     r = run_cli(tmp_path, "run", "nb.ipynb")
@@ -126,7 +128,7 @@ def test_alias_table():
 
 def test_install_aliases_in_process(monkeypatch):
     monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
-    saved = {k: v for k, v in sys.modules.items() if k == "tensorflow" or k.startswith("tensorflow.")}
+    saved = [k for k in sys.modules if k == "tensorflow" or k.startswith("tensorflow.")]
     for k in saved:
         monkeypatch.delitem(sys.modules, k)
     try:

@@ -43,7 +43,8 @@ def test_demo_falls_back_to_shipped_digits(tmp_path, monkeypatch, capsys):
 
 def test_demo_command(tmp_path):
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    r = subprocess.run([sys.executable, "-m", "neuroflow", "demo", "--data", "digits", "--steps", "60"],
+    r = subprocess.run([sys.executable, "-m", "neuroflow", "demo", "--data", "digits",
+                        "--steps", "60"],
                        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     acc, _ = accuracy(r.stdout)

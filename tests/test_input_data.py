@@ -62,7 +62,8 @@ def test_uint8_unreshaped_and_arguments():
     with pytest.raises(ValueError, match="Validation size should be between 0 and 60000"):
         input_data.read_data_sets("no_such_dir/", validation_size=60001)
     with pytest.raises(TypeError, match="Invalid image dtype"):
-        input_data.DataSet(np.zeros((2, 28, 28, 1), np.uint8), np.zeros(2, np.uint8), dtype=tf.int32)
+        input_data.DataSet(np.zeros((2, 28, 28, 1), np.uint8), np.zeros(2, np.uint8),
+                           dtype=tf.int32)
 
 
 def test_prints_extracting_from_train_dir_first(tmp_path, capsys):

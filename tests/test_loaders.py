@@ -1,4 +1,4 @@
-"""neuroflow.loaders: search order, checksummed atomic downloads (no network), IDX and npz readers."""
+"""neuroflow.loaders: search order, checked atomic downloads (no network), IDX and npz readers."""
 import gzip
 import hashlib
 import io
@@ -82,7 +82,8 @@ def test_search_order_explicit_env_cache(clean_env, tmp_path):
     in_env = put(env / "deep" / "MNIST_data", name)  # recursive, folder named like the data set
     assert loaders.find_files(files, "mnist", ("mnist", "mnist_data"))["y"] == in_env
     explicit = put(tmp_path / "mine", name)
-    assert loaders.find_files(files, "mnist", ("mnist",), dirs=[str(tmp_path / "mine")])["y"] == explicit
+    found = loaders.find_files(files, "mnist", ("mnist",), dirs=[str(tmp_path / "mine")])
+    assert found["y"] == explicit
     # the raw (uncompressed) name is accepted too
     assert loaders.MNIST.files["train_labels"].names[1] == "train-labels-idx1-ubyte"
 
@@ -167,7 +168,8 @@ def test_mirror_fallback_and_offline_message(clean_env, tmp_path, monkeypatch):
 
 
 def test_wrong_file_at_mirror_is_rejected(clean_env, tmp_path, monkeypatch):
-    monkeypatch.setattr(fetch_mod, "_urlopen", lambda url, timeout: io.BytesIO(b"<html>moved</html>"))
+    monkeypatch.setattr(fetch_mod, "_urlopen",
+                        lambda url, timeout: io.BytesIO(b"<html>moved</html>"))
     with pytest.raises(loaders.DatasetNotFoundError, match="ChecksumError"):
         loaders.load_mnist()
     assert not any(files for _, _, files in os.walk(tmp_path / "home"))

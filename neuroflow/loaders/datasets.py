@@ -25,7 +25,7 @@ def _idx_file(key, sha256, size, mirrors):
 
 
 class IdxDataset:
-    """An MNIST-format data set: four IDX files, where they are cached, and how to name its folder."""
+    """An MNIST-format data set: four IDX files, their cache folder and the names of its folder."""
 
     def __init__(self, title, subdir, aliases, files, mirrors, keras_subdir):
         self.title, self.subdir, self.aliases = title, subdir, aliases
@@ -106,7 +106,7 @@ def find_mnist_npz(dirs=()):
 
 
 def load_mnist(path=None):
-    """MNIST as Keras gives it: ((x_train, y_train), (x_test, y_test)), uint8, x of shape (N, 28, 28).
+    """MNIST as Keras gives it: ((x_train, y_train), (x_test, y_test)), uint8, x (N, 28, 28).
 
     Args:
       path: an ``mnist.npz`` file or a folder with the four IDX files. By default the data is
@@ -141,8 +141,8 @@ def load_mnist(path=None):
 
 
 def _bad_path(path):
-    raise ValueError("Invalid value for argument `path`: expected an .npz file or a folder with the "
-                     "MNIST IDX files. Received: path=%r" % (path,))
+    raise ValueError("Invalid value for argument `path`: expected an .npz file or a folder with "
+                     "the MNIST IDX files. Received: path=%r" % (path,))
 
 
 def load_fashion_mnist(path=None):

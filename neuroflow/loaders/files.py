@@ -1,4 +1,4 @@
-"""Finding a data file: a given folder, then ``$NEUROFLOW_DATASETS``, then the cache, then a download.
+"""Finding a data file: a given folder, ``$NEUROFLOW_DATASETS``, the cache, then a download.
 
 A :class:`RemoteFile` names one file of a data set (the names it may have on disk, its published
 sha256 and size, and the mirrors it can be downloaded from). :func:`find_file` looks for it on
@@ -15,7 +15,7 @@ _CHUNK = 1 << 20
 
 
 class RemoteFile(NamedTuple):
-    """One file of a data set: accepted names (the first is the one downloaded), checksum, mirrors."""
+    """One file of a data set: accepted names (the first is downloaded), checksum, mirrors."""
     names: tuple
     sha256: str = None
     size: int = None
@@ -139,7 +139,8 @@ def download(url, dest, sha256=None, timeout=60, verbose=True):
     os.makedirs(folder, exist_ok=True)
     if verbose:
         print("Downloading data from %s" % url, flush=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(dest) + ".", suffix=".part", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(dest) + ".", suffix=".part",
+                               dir=folder)
     try:
         h = hashlib.sha256()
         size = 0
@@ -177,13 +178,15 @@ def fetch(f, subdir, urls=None, verbose=True):
             return download(url, dest, f.sha256, verbose=verbose)
         except Exception as e:  # try the next mirror
             errors.append("%s: %s: %s" % (url, type(e).__name__, e))
-    raise OSError("could not download %s:\n    %s" % (f.names[0], "\n    ".join(errors) or "no mirror"))
+    raise OSError("could not download %s:\n    %s"
+                  % (f.names[0], "\n    ".join(errors) or "no mirror"))
 
 
 def not_found_message(title, subdir, names, aliases, dirs=(), reason=None):
     """The offline error: which files to put where."""
     roots = dataset_roots()
-    lines = ["%s was not found on disk%s." % (title, " and could not be downloaded" if reason else "")]
+    lines = ["%s was not found on disk%s."
+             % (title, " and could not be downloaded" if reason else "")]
     if reason:
         lines.append("Reason: %s" % reason)
     lines.append("Put the files %s into one of these folders:" % ", ".join(names))

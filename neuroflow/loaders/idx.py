@@ -37,7 +37,7 @@ def read_idx(path_or_file, expected_magic=None):
 
     Args:
       path_or_file: a path or a binary file object.
-      expected_magic: e.g. 2051 for MNIST images, 2049 for labels; a different one raises ValueError.
+      expected_magic: e.g. 2051 for MNIST images, 2049 for labels; another raises ValueError.
     Returns:
       A writable array in native byte order, e.g. uint8 of shape (60000, 28, 28).
 

@@ -1,9 +1,10 @@
 """``tensorflow.examples.tutorials.mnist.input_data``: TF1's MNIST reader, batch by batch.
 
-The same API and the same shuffling as TF1's ``tensorflow.contrib.learn.python.learn.datasets.mnist``
-(so a seeded run draws the same batches), reading the files from ``train_dir`` first (the
-tutorials pass ``'MNIST_data/'``), then from ``$NEUROFLOW_DATASETS`` and the cache, and only then
-downloading them (sha256-checked) into the cache ``~/.neuroflow/datasets/mnist``.
+The same API and the same shuffling as TF1's
+``tensorflow.contrib.learn.python.learn.datasets.mnist`` (so a seeded run draws the same
+batches). The files are read from ``train_dir`` first (the tutorials pass ``'MNIST_data/'``),
+then from ``$NEUROFLOW_DATASETS`` and the cache, and only then downloaded (sha256-checked) into
+the cache ``~/.neuroflow/datasets/mnist``.
 
 Example:
   >>> from tensorflow.examples.tutorials.mnist import input_data   # doctest: +SKIP
@@ -219,7 +220,8 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=dtypes.float
         if npz is not None:
             arrays = _read_npz(npz, one_hot)
     if arrays is None:
-        paths = spec.paths(dirs, source_url=None if source_url == DEFAULT_SOURCE_URL else source_url)
+        url = None if source_url == DEFAULT_SOURCE_URL else source_url
+        paths = spec.paths(dirs, source_url=url)
         arrays = _read_idx_files(paths, one_hot)
     train_images, train_labels, test_images, test_labels = arrays
 
