@@ -134,8 +134,9 @@ class _VariableStore:
                      regularizer=None, reuse=None, trainable=None, collections=None,
                      validate_shape=True, custom_getter=None, constraint=None, **unused):
         def true_getter(name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None,
-                        reuse=None, trainable=None, collections=None, validate_shape=True,
-                        constraint=None, **unused):
+                        reuse=None, trainable=None, collections=None, caching_device=None,
+                        partitioner=None, validate_shape=True, use_resource=None, constraint=None,
+                        **unused):  # TF's argument order, for getters that pass them by position
             return self._single(name, shape, dtype, initializer, regularizer, reuse, trainable,
                                 collections, validate_shape, constraint)
         kwargs = dict(shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,

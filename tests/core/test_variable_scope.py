@@ -279,3 +279,13 @@ def test_training_with_get_variable_lowers_loss(graph_mode):
             sess.run(train, {x: xs, y: ys})
         last = sess.run(loss, {x: xs, y: ys})
     assert last < 0.05 * first
+
+
+def test_custom_getter_may_pass_arguments_by_position(graph_mode):
+    def getter(next_getter, name, shape=None, dtype=None, initializer=None, *args, **kwargs):
+        return next_getter(name, shape, dtype, tf.ones_initializer(), *args, **kwargs)
+    with tf.variable_scope("p", custom_getter=getter):
+        v = tf.get_variable("v", [2], initializer=tf.zeros_initializer())
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(v).tolist() == [1.0, 1.0]
