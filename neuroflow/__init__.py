@@ -42,7 +42,6 @@ from . import (app, config, compat, contrib, initializers, layers, linalg, loggi
                random, test)
 from .core.graph import GraphKeys as _GK  # noqa: E402,F401
 from .core.errors import OpError as _OpError  # noqa: E402,F401
-AUTO_REUSE = getattr(__import__("neuroflow.core.variable_scope", fromlist=["x"]), "AUTO_REUSE", True)
 newaxis = None
 from .ops.io_ops import *  # noqa: F401,F403,E402
 

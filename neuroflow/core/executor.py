@@ -152,7 +152,7 @@ class Plan:
                 if id(t) not in names:
                     names[id(t)] = nm
                 outs.append(names[id(t)])
-            if len(op.outputs) == 1:
+            if len(op.outputs) == 1 and not getattr(op, "multi_output", False):
                 lines.append("    %s = op%d(%s)" % (outs[0], k, args))
             elif not op.outputs:
                 lines.append("    op%d(%s)" % (k, args))

@@ -60,6 +60,7 @@ class Graph:
         self._last_op_seed = 0
         self._var_store = {}      # get_variable's name -> Variable
         self._var_scope_stack = []  # VariableScope objects
+        self._var_scope_counts = {}
         self._lock = threading.RLock()
         self._version = 0
 
