@@ -105,13 +105,13 @@ def _assert_broadcastable(weights, losses):
                          f"{losses.shape}. weights.shape={convert_to_tensor(weights).shape}.")
     for i, (a, b) in enumerate(zip(dw, dl)):
         if a is not None and b is not None and a not in (1, b):
-            raise ValueError(f"{pre} Mismatch at dim {i}. values.shape={losses.shape} weights.shape="
-                             f"{convert_to_tensor(weights).shape}.")
+            raise ValueError(f"{pre} Mismatch at dim {i}. values.shape={losses.shape} "
+                             f"weights.shape={convert_to_tensor(weights).shape}.")
 
 
 def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
                           reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
-    """Weights ``losses`` and reduces them as ``reduction`` says (``tf.losses.compute_weighted_loss``).
+    """Weights ``losses`` and reduces them as ``reduction`` says (``compute_weighted_loss``).
 
     Args:
       losses: per-element losses.
@@ -137,7 +137,8 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection=Graph
         else:
             loss = reduce_sum(weighted)
             if reduction == Reduction.MEAN:
-                den = _num_elements(losses) if _is_one(weights) else reduce_sum(ones_like(losses) * w)
+                den = _num_elements(losses) if _is_one(weights) else \
+                    reduce_sum(ones_like(losses) * w)
                 loss = _div_no_nan(loss, den)
             elif reduction == Reduction.SUM_BY_NONZERO_WEIGHTS:
                 loss = _div_no_nan(loss, _num_present(losses, weights))
@@ -155,7 +156,8 @@ def _pair(labels, predictions, pname="predictions"):
     return t, p
 
 
-def absolute_difference(labels, predictions, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
+def absolute_difference(labels, predictions, weights=1.0, scope=None,
+                        loss_collection=GraphKeys.LOSSES,
                         reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """Weighted |predictions - labels| (``tf.losses.absolute_difference``)."""
     with name_scope(scope, "absolute_difference") as sc:
@@ -163,7 +165,8 @@ def absolute_difference(labels, predictions, weights=1.0, scope=None, loss_colle
         return compute_weighted_loss(M.abs(p - t), weights, sc, loss_collection, reduction)
 
 
-def mean_squared_error(labels, predictions, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
+def mean_squared_error(labels, predictions, weights=1.0, scope=None,
+                       loss_collection=GraphKeys.LOSSES,
                        reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """Weighted (predictions - labels) ** 2, by default averaged (``tf.losses.mean_squared_error``).
 
@@ -179,7 +182,8 @@ def mean_squared_error(labels, predictions, weights=1.0, scope=None, loss_collec
     """
     with name_scope(scope, "mean_squared_error") as sc:
         t, p = _pair(labels, predictions)
-        return compute_weighted_loss(M.squared_difference(p, t), weights, sc, loss_collection, reduction)
+        return compute_weighted_loss(M.squared_difference(p, t), weights, sc, loss_collection,
+                                     reduction)
 
 
 def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None,
@@ -216,7 +220,7 @@ def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection=GraphKey
 def cosine_distance(labels, predictions, axis=None, weights=1.0, scope=None,
                     loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS,
                     dim=None):
-    """1 - sum(labels * predictions, axis) for unit-normalized inputs (``tf.losses.cosine_distance``)."""
+    """1 - sum(labels * predictions, axis) for unit-normalized inputs (``cosine_distance``)."""
     if dim is not None:
         if axis is not None:
             raise ValueError("Cannot specify both 'axis' and 'dim'")
@@ -252,8 +256,9 @@ def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None,
 
 
 def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothing=0, scope=None,
-                          loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
-    """Weighted sigmoid cross-entropy; labels smoothed towards 1/2 (``tf.losses.sigmoid_cross_entropy``)."""
+                          loss_collection=GraphKeys.LOSSES,
+                          reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """Weighted sigmoid cross-entropy; labels smoothed towards 1/2 (``sigmoid_cross_entropy``)."""
     from .nn import sigmoid_cross_entropy_with_logits
     with name_scope(scope, "sigmoid_cross_entropy_loss") as sc:
         x = convert_to_tensor(logits)
@@ -266,7 +271,8 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothi
 
 
 def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0, scope=None,
-                          loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+                          loss_collection=GraphKeys.LOSSES,
+                          reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """Weighted softmax cross-entropy averaged over the batch (``tf.losses.softmax_cross_entropy``).
 
     Args:
@@ -331,7 +337,7 @@ def get_losses(scope=None, loss_collection=GraphKeys.LOSSES):
 
 
 def get_regularization_losses(scope=None):
-    """The tensors in ``GraphKeys.REGULARIZATION_LOSSES`` (``tf.losses.get_regularization_losses``)."""
+    """The tensors in ``GraphKeys.REGULARIZATION_LOSSES`` (``get_regularization_losses``)."""
     return get_collection(GraphKeys.REGULARIZATION_LOSSES, scope)
 
 

@@ -14,6 +14,8 @@ from .ops import nn_ops as N
 from .ops.array_ops import _static_ints, concat, ones_like, squeeze, stop_gradient, zeros_like
 from .ops.math_ops import sigmoid, tanh  # noqa: F401 - tf.nn.sigmoid / tf.nn.tanh
 from .ops.reduce_ops import reduce_mean, reduce_sum
+from .ops.sampled_ops import (compute_accidental_hits, log_uniform_candidate_sampler,  # noqa: F401
+                              nce_loss, sampled_softmax_loss, uniform_candidate_sampler)
 
 __all__ = []
 
@@ -155,7 +157,7 @@ def _softmax_ce(labels, logits, axis, name, label_grad):
 
 def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None,
                                       axis=None):
-    """-sum(labels * log_softmax(logits)) per example (TF1 ``tf.nn.softmax_cross_entropy_with_logits``).
+    """-sum(labels * log_softmax(logits)) per example (TF1 ``softmax_cross_entropy_with_logits``).
 
     As in TF1, no gradient flows into ``labels`` (use ``_v2`` for that).
 
@@ -180,7 +182,7 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=None, name=None, d
 
 
 def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
-    """-log_softmax(logits)[labels] per example (``tf.nn.sparse_softmax_cross_entropy_with_logits``).
+    """-log_softmax(logits)[labels] per example (``sparse_softmax_cross_entropy_with_logits``).
 
     Args:
       labels: int class indices in [0, num_classes), shaped like ``logits`` without its last axis.
@@ -195,16 +197,17 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     x = convert_to_tensor(logits)
     t = convert_to_tensor(labels)
     if not t.dtype.is_integer:
-        raise TypeError(f"Value passed to parameter 'labels' has DataType {t.dtype.name} not in list "
-                        "of allowed values: int32, int64")
+        raise TypeError(f"Value passed to parameter 'labels' has DataType {t.dtype.name} not in "
+                        "list of allowed values: int32, int64")
     dx, dt = x.shape.as_tuple(), t.shape.as_tuple()
     if dx is not None and dt is not None:
         if len(dt) != len(dx) - 1:
-            raise ValueError(f"Rank mismatch: Rank of labels (received {len(dt)}) should equal rank of "
-                             f"logits minus 1 (received {len(dx)}).")
+            raise ValueError(f"Rank mismatch: Rank of labels (received {len(dt)}) should equal "
+                             f"rank of logits minus 1 (received {len(dx)}).")
         if any(a is not None and b is not None and a != b for a, b in zip(dt, dx[:-1])):
-            raise ValueError(f"Shape mismatch: The shape of labels (received {t.shape}) should equal "
-                             f"the shape of logits except for the last dimension (received {x.shape}).")
+            raise ValueError(f"Shape mismatch: The shape of labels (received {t.shape}) should "
+                             "equal the shape of logits except for the last dimension (received "
+                             f"{x.shape}).")
     op = N.SparseSoftmaxCrossEntropyWithLogits()
     return op._build((x, t), name or "SparseSoftmaxCrossEntropyWithLogits")[0]
 
@@ -252,7 +255,7 @@ def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None
 
 
 def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
-    """exp(log_input) - log_input * targets, plus Stirling's term when asked (``tf.nn.log_poisson_loss``)."""
+    """exp(log_input) - log_input * targets, plus Stirling's term if asked (Poisson NLL)."""
     c = convert_to_tensor(log_input)
     z = convert_to_tensor(targets, dtype_hint=c.dtype)
     with name_scope(name, "log_poisson_loss"):
@@ -370,8 +373,9 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
             if d is not None and len(d) == len(static):
                 for a, b in zip(static, d):
                     if a is not None and b is not None and a not in (1, b):
-                        raise ValueError(f"Invalid value for argument `noise_shape`: expected a shape "
-                                         f"broadcastable to {list(d)}. Received: noise_shape={static}")
+                        raise ValueError("Invalid value for argument `noise_shape`: expected a "
+                                         f"shape broadcastable to {list(d)}. Received: "
+                                         f"noise_shape={static}")
     op = N.Dropout(None if static is None else tuple(static), seed)
     return op._build(inputs, name or "dropout")[0]
 
@@ -380,8 +384,8 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
 def _axes(axes):
     a = _static_ints(axes, "axes")
     if a is None:
-        raise NotImplementedError("A symbolic (fed) `axes` is not supported by neuroflow yet; pass a "
-                                  "Python list.")
+        raise NotImplementedError("A symbolic (fed) `axes` is not supported by neuroflow yet; "
+                                  "pass a Python list.")
     return a
 
 
@@ -493,7 +497,7 @@ def zero_fraction(value, name=None):
 
 def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5,  # noqa: A002
                                  name=None):
-    """input / (bias + alpha * sum of squares over 2 * depth_radius + 1 channels) ** beta (``tf.nn.lrn``).
+    """input / (bias + alpha * sum of squares of 2 * depth_radius + 1 channels) ** beta (``lrn``).
 
     Example:
       >>> y = tf.nn.lrn(conv_out, depth_radius=4, bias=1.0, alpha=0.001 / 9.0, beta=0.75)
@@ -501,8 +505,8 @@ def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.
     x = convert_to_tensor(input)
     d = x.shape.as_tuple()
     if d is not None and len(d) != 4:
-        raise ValueError(f"Shape must be rank 4 but is rank {len(d)} for 'LRN' (op: 'LRN') with input "
-                         f"shapes: {x.shape}.")
+        raise ValueError(f"Shape must be rank 4 but is rank {len(d)} for 'LRN' (op: 'LRN') with "
+                         f"input shapes: {x.shape}.")
     with name_scope(name, "LRN"):
         sq = N.WindowSum(int(depth_radius))._build((M.square(x),), "WindowSum")
         return x * M.pow(bias + alpha * sq, -beta)
@@ -546,7 +550,8 @@ def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
     k = int(_static_ints(k, "k")[0])
     d = x.shape.as_tuple()
     if k < 0:
-        raise ValueError(f"Invalid value for argument `k`: expected a non-negative int. Received: k={k}")
+        raise ValueError("Invalid value for argument `k`: expected a non-negative int. Received: "
+                         f"k={k}")
     if d is not None:
         if not d:
             raise ValueError("Shape must be at least rank 1 but is rank 0 for 'TopKV2'")
@@ -591,8 +596,8 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
     """
     from .ops.gather_ops import gather
     if partition_strategy not in ("mod", "div"):
-        raise ValueError(f"Invalid value for argument `partition_strategy`: expected 'mod' or 'div'. "
-                         f"Received: partition_strategy={partition_strategy!r}")
+        raise ValueError("Invalid value for argument `partition_strategy`: expected 'mod' or "
+                         f"'div'. Received: partition_strategy={partition_strategy!r}")
     shards = list(params) if isinstance(params, (list, tuple)) else [params]
     if not shards:
         raise ValueError("Need at least one param")
@@ -601,8 +606,8 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         if len(shards) == 1:
             rows = gather(shards[0], ids)
         else:
-            rows = gather(concat([convert_to_tensor(s) for s in shards], 0), _shard_ids(shards, ids,
-                                                                                      partition_strategy))
+            table = concat([convert_to_tensor(s) for s in shards], 0)
+            rows = gather(table, _shard_ids(shards, ids, partition_strategy))
         if max_norm is not None:
             norm = M.sqrt(reduce_sum(M.square(rows), -1, keepdims=True))
             rows = rows * M.minimum(ones_like(norm), max_norm / M.maximum(norm, 1e-12))
@@ -624,73 +629,6 @@ def _shard_ids(shards, ids, strategy):
     offsets = convert_to_tensor(np.cumsum([0] + sizes[:-1]).astype(ids.dtype._np))
     from .ops.gather_ops import gather
     return gather(offsets, M.floormod(ids, n)) + M.floordiv(ids, n)
-
-
-# ==================================================================== sampled losses
-def log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None,
-                                  name=None):
-    """Samples classes with P(c) = log((c + 2) / (c + 1)) / log(range_max + 1) (Zipfian).
-
-    Returns:
-      (sampled_candidates [num_sampled] int64, true_expected_count [batch, num_true],
-      sampled_expected_count [num_sampled]), the counts as float32.
-    """
-    from .ops.sampled_ops import candidate_sampler
-    return candidate_sampler("log_uniform", true_classes, num_true, num_sampled, unique, range_max,
-                             seed, name or "LogUniformCandidateSampler")
-
-
-def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None,
-                              name=None):
-    """Samples classes uniformly from [0, range_max) (``tf.nn.uniform_candidate_sampler``)."""
-    from .ops.sampled_ops import candidate_sampler
-    return candidate_sampler("uniform", true_classes, num_true, num_sampled, unique, range_max, seed,
-                             name or "UniformCandidateSampler")
-
-
-def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=None, name=None):
-    """(indices, ids, weights = -FLT_MAX) of sampled candidates that equal a true class of a row."""
-    from .ops.sampled_ops import AccidentalHitsSparse
-    t = M.cast(convert_to_tensor(true_classes), dtypes.int64)
-    s = M.cast(convert_to_tensor(sampled_candidates), dtypes.int64)
-    return AccidentalHitsSparse()._build((t, s), name or "ComputeAccidentalHits")
-
-
-def nce_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1,
-             sampled_values=None, remove_accidental_hits=False, partition_strategy="mod",
-             name="nce_loss"):
-    """Noise-contrastive estimation loss per example (``tf.nn.nce_loss``), as in word2vec.
-
-    Args:
-      weights: [num_classes, dim] (or a list of shards); biases: [num_classes].
-      labels: [batch, num_true] int target classes.
-      inputs: [batch, dim] activations.
-      num_sampled: negative classes drawn per batch (log-uniform, unique, unless ``sampled_values``).
-    Returns:
-      A [batch] tensor of losses.
-    Example:
-      >>> loss = tf.reduce_mean(tf.nn.nce_loss(nce_w, nce_b, train_labels, embed, 64, vocab_size))
-    """
-    from .ops.sampled_ops import compute_sampled_logits
-    logits, targets = compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes,
-                                             num_true, sampled_values, True, remove_accidental_hits,
-                                             partition_strategy, None, name)
-    losses = sigmoid_cross_entropy_with_logits(labels=targets, logits=logits, name="sampled_losses")
-    return reduce_sum(losses, 1)
-
-
-def sampled_softmax_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1,
-                         sampled_values=None, remove_accidental_hits=True, partition_strategy="mod",
-                         name="sampled_softmax_loss", seed=None):
-    """Softmax cross-entropy over the true and sampled classes only (``tf.nn.sampled_softmax_loss``).
-
-    Arguments as :func:`nce_loss`. Returns a [batch] tensor of losses.
-    """
-    from .ops.sampled_ops import compute_sampled_logits
-    logits, targets = compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes,
-                                             num_true, sampled_values, True, remove_accidental_hits,
-                                             partition_strategy, seed, name)
-    return softmax_cross_entropy_with_logits(labels=targets, logits=logits)
 
 
 def __getattr__(name):

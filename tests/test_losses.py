@@ -45,7 +45,8 @@ def test_compute_weighted_loss(reduction, wi):
 
 
 def test_reduction_keys_and_validation():
-    assert R.SUM_OVER_NONZERO_WEIGHTS == R.SUM_BY_NONZERO_WEIGHTS == "weighted_sum_by_nonzero_weights"
+    assert R.SUM_OVER_NONZERO_WEIGHTS == R.SUM_BY_NONZERO_WEIGHTS
+    assert R.SUM_BY_NONZERO_WEIGHTS == "weighted_sum_by_nonzero_weights"
     assert R.MEAN == "weighted_mean" and R.NONE == "none" and R.SUM == "weighted_sum"
     R.validate(R.MEAN)
     with pytest.raises(ValueError, match="Invalid Reduction Key bogus."):
@@ -57,7 +58,8 @@ def test_weights_not_broadcastable():
                                          "weights.rank=1."):
         tf.losses.compute_weighted_loss(np.ones((4, 3), np.float32), weights=np.ones(4, np.float32))
     with pytest.raises(ValueError, match="Mismatch at dim 1"):
-        tf.losses.compute_weighted_loss(np.ones((4, 3), np.float32), weights=np.ones((4, 2), np.float32))
+        tf.losses.compute_weighted_loss(np.ones((4, 3), np.float32),
+                                        weights=np.ones((4, 2), np.float32))
 
 
 def test_float64_losses_keep_their_dtype():
@@ -106,7 +108,8 @@ def test_huber_delta_and_gradients():
         with tf.GradientTape() as tape:
             tape.watch(p)
             loss = fn(LABELS, p)
-        np.testing.assert_allclose(tape.gradient(loss, p).numpy(), expected[name] / d.size, rtol=1e-5)
+        np.testing.assert_allclose(tape.gradient(loss, p).numpy(), expected[name] / d.size,
+                                   rtol=1e-5)
 
 
 def test_losses_are_float32_like_tf1():
@@ -140,8 +143,10 @@ def test_cosine_distance():
     t = LABELS / np.linalg.norm(LABELS, axis=1, keepdims=True)
     p = PREDS / np.linalg.norm(PREDS, axis=1, keepdims=True)
     per = 1 - (t * p).sum(1, keepdims=True)
-    np.testing.assert_allclose(tf.losses.cosine_distance(t, p, axis=1).numpy(), per.mean(), rtol=1e-5)
-    np.testing.assert_allclose(tf.losses.cosine_distance(t, p, dim=1, reduction=R.NONE).numpy(), per,
+    np.testing.assert_allclose(tf.losses.cosine_distance(t, p, axis=1).numpy(), per.mean(),
+                               rtol=1e-5)
+    np.testing.assert_allclose(tf.losses.cosine_distance(t, p, dim=1, reduction=R.NONE).numpy(),
+                               per,
                                rtol=1e-5)
     w = np.array([[1.0], [0.0], [2.0], [1.0]], np.float32)
     np.testing.assert_allclose(tf.losses.cosine_distance(t, p, axis=1, weights=w).numpy(),
@@ -165,7 +170,8 @@ def test_mean_pairwise_squared_error():
     w = np.array([1.0, 2.0, 0.5], np.float32)
     np.testing.assert_allclose(tf.losses.mean_pairwise_squared_error(t, p).numpy(),
                                ref(t, p, np.ones(3)), rtol=1e-5)
-    np.testing.assert_allclose(tf.losses.mean_pairwise_squared_error(t, p, weights=w[:, None]).numpy(),
+    np.testing.assert_allclose(tf.losses.mean_pairwise_squared_error(t, p,
+                                                                     weights=w[:, None]).numpy(),
                                ref(t, p, w), rtol=1e-5)
 
 
@@ -180,7 +186,8 @@ def test_softmax_cross_entropy(smoothing):
     y = np.eye(4, dtype=np.float32)[[0, 3, 1, 1, 2]]
     ys = y * (1 - smoothing) + smoothing / 4
     per = -(ys * _log_softmax(x)).sum(-1)
-    np.testing.assert_allclose(tf.losses.softmax_cross_entropy(y, x, label_smoothing=smoothing).numpy(),
+    np.testing.assert_allclose(tf.losses.softmax_cross_entropy(y, x,
+                                                               label_smoothing=smoothing).numpy(),
                                per.mean(), rtol=1e-5)
     w = np.array([1.0, 0.0, 2.0, 0.0, 1.0], np.float32)
     np.testing.assert_allclose(tf.losses.softmax_cross_entropy(y, x, weights=w,
@@ -204,13 +211,16 @@ def test_sparse_softmax_cross_entropy():
     x = RNG.uniform(-2, 2, (5, 4)).astype(np.float32)
     t = np.array([0, 3, 1, 1, 2])
     per = -_log_softmax(x)[np.arange(5), t]
-    np.testing.assert_allclose(tf.losses.sparse_softmax_cross_entropy(t, x).numpy(), per.mean(), rtol=1e-5)
-    np.testing.assert_allclose(tf.losses.sparse_softmax_cross_entropy(t[:, None], x).numpy(), per.mean(),
+    np.testing.assert_allclose(tf.losses.sparse_softmax_cross_entropy(t, x).numpy(), per.mean(),
+                               rtol=1e-5)
+    np.testing.assert_allclose(tf.losses.sparse_softmax_cross_entropy(t[:, None], x).numpy(),
+                               per.mean(),
                                rtol=1e-5)
     w = np.array([[1.0], [0.0], [2.0], [0.0], [1.0]], np.float32)
     np.testing.assert_allclose(tf.losses.sparse_softmax_cross_entropy(t, x, weights=w).numpy(),
                                (per * w[:, 0]).sum() / 3, rtol=1e-5)
-    np.testing.assert_allclose(tf.losses.sparse_softmax_cross_entropy(t, x, reduction=R.NONE).numpy(),
+    np.testing.assert_allclose(tf.losses.sparse_softmax_cross_entropy(t, x,
+                                                                      reduction=R.NONE).numpy(),
                                per, rtol=1e-5)
     check_op(lambda x: tf.losses.sparse_softmax_cross_entropy(t, x),
              lambda x: np.asarray(-_log_softmax(x)[np.arange(5), t].mean()), [(5, 4)])
@@ -222,7 +232,8 @@ def test_sigmoid_cross_entropy(smoothing):
     z = (RNG.uniform(0, 1, (4, 3)) > 0.5).astype(np.float32)
     zs = z * (1 - smoothing) + 0.5 * smoothing
     per = np.maximum(x, 0) - x * zs + np.log1p(np.exp(-np.abs(x)))
-    np.testing.assert_allclose(tf.losses.sigmoid_cross_entropy(z, x, label_smoothing=smoothing).numpy(),
+    np.testing.assert_allclose(tf.losses.sigmoid_cross_entropy(z, x,
+                                                               label_smoothing=smoothing).numpy(),
                                per.mean(), rtol=1e-5)
     w = WEIGHTS[4]
     np.testing.assert_allclose(tf.losses.sigmoid_cross_entropy(z, x, weights=w,

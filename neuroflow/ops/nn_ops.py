@@ -56,7 +56,7 @@ class Relu(Operation):
 
 
 class GateGrad(Operation):
-    """gx = gy * gate(u): Relu: u = y > 0; Relu6: 0 < u = x < 6; LeakyRelu: 1 if x > 0 else alpha."""
+    """gx = gy * gate(u). Relu: u = y > 0; Relu6: 0 < u = x < 6; LeakyRelu: x > 0 or alpha."""
     type = "ReluGrad"
 
     def __init__(self, kind, alpha=0.0):
@@ -109,7 +109,7 @@ class LeakyRelu(Operation):
 
 
 class Elu(Operation):
-    """y = x for x > 0, alpha * (exp(x) - 1) otherwise (Elu: alpha = scale = 1; Selu: TF's constants)."""
+    """y = scale * (x if x > 0 else alpha * (exp(x) - 1)) (Elu: alpha = scale = 1; Selu: TF's)."""
     type = "Elu"
 
     def __init__(self, alpha=1.0, scale=1.0):
@@ -179,7 +179,7 @@ class Erf(Operation):
 
 # ==================================================================== softmax
 class Softmax(Operation):
-    """y = exp(x - max x) / sum(exp(x - max x)) along axis (the shift keeps exp from overflowing)."""
+    """y = exp(x - max x) / sum(exp(x - max x)) along axis (the shift: exp never overflows)."""
     type = "Softmax"
 
     def __init__(self, axis=-1):
@@ -292,8 +292,9 @@ class SoftmaxCrossEntropyWithLogits(Operation):
         xp = get_array_module(x)
         a = self.axis
         if self.same_shape and x.shape != t.shape:
-            raise InvalidArgumentError(None, self, "logits and labels must be same size: logits_size="
-                                       f"{list(x.shape)} labels_size={list(t.shape)}")
+            msg = f"logits and labels must be same size: logits_size={list(x.shape)} " \
+                  f"labels_size={list(t.shape)}"
+            raise InvalidArgumentError(None, self, msg)
         z = x - x.max(axis=a, keepdims=True)
         e = xp.exp(z)
         s = _sum(xp, e, a)
@@ -343,9 +344,10 @@ class SparseSoftmaxCrossEntropyWithLogits(Operation):
         t1 = t.reshape(-1)
         if t1.size and (t1.min() < 0 or t1.max() >= n):
             bad = t1[(t1 < 0) | (t1 >= n)][0]
-            raise InvalidArgumentError(None, self, f"Received a label value of {bad} which is outside "
-                                       f"the valid range of [0, {n}).  Label values: "
-                                       + " ".join(str(v) for v in t1[:100].tolist()))
+            values = " ".join(str(v) for v in t1[:100].tolist())
+            msg = f"Received a label value of {bad} which is outside the valid range of " \
+                  f"[0, {n}).  Label values: {values}"
+            raise InvalidArgumentError(None, self, msg)
         x2 = x.reshape(-1, n)
         rows = xp.arange(t1.size)
         z = x2 - x2.max(axis=-1, keepdims=True)
@@ -414,7 +416,8 @@ class BiasAdd(Operation):
 
     def infer(self, x, b):
         dx, db = dims(x), dims(b)
-        shapes = f" for '{self._pending_name}' (op: 'BiasAdd') with input shapes: {_ls(dx)}, {_ls(db)}."
+        shapes = (f" for '{self._pending_name}' (op: 'BiasAdd') with input shapes: {_ls(dx)}, "
+                  f"{_ls(db)}.")
         if db is not None and len(db) != 1:
             raise ValueError(f"Shape must be rank 1 but is rank {len(db)}" + shapes)
         if dx is not None:
@@ -478,9 +481,9 @@ class Dropout(Operation):
             shape = tuple(x.shape[i] if s is None else s for i, s in enumerate(self.noise_shape))
         rate = np.dtype(x.dtype).type(float(rate))  # compared in x's dtype, as TF does
         if not 0.0 <= rate < 1.0:
-            raise InvalidArgumentError(None, self, "Invalid value for argument `rate`: expected a float "
-                                       f"in [0, 1). Received: rate={float(rate):g} "
-                                       f"(keep_prob={1 - float(rate):g})")
+            msg = "Invalid value for argument `rate`: expected a float in [0, 1). Received: " \
+                  f"rate={float(rate):g} (keep_prob={1 - float(rate):g})"
+            raise InvalidArgumentError(None, self, msg)
         if rate == 0:  # exactly the identity (test time)
             return x, xp.broadcast_to(xp.ones((), dtype=x.dtype), shape)
         r = rng.random(shape, dtype=np.float64 if x.dtype == np.float64 else np.float32)

@@ -1,4 +1,4 @@
-"""Candidate samplers and the sampled losses built on them (``tf.nn.nce_loss``, ``sampled_softmax_loss``).
+"""Candidate samplers and the sampled losses on them (``tf.nn.nce_loss``, ``sampled_softmax_loss``).
 
 The samplers follow TF's RangeSampler: log-uniform (Zipfian) or uniform classes in [0, range_max),
 drawn without repeats when ``unique``, with the expected count of each class in the draw.
@@ -21,7 +21,8 @@ class CandidateSampler(Operation):
     multi_output = True
 
     def __init__(self, kind, num_sampled, unique, range_max, seed):
-        self.kind, self.num_sampled, self.unique, self.range_max = kind, num_sampled, unique, range_max
+        self.kind, self.num_sampled, self.unique = kind, num_sampled, unique
+        self.range_max = range_max
         self.type = {"log_uniform": "LogUniformCandidateSampler",
                      "uniform": "UniformCandidateSampler"}[kind]
         self.seeds = get_seed(seed)
@@ -54,8 +55,9 @@ class CandidateSampler(Operation):
         else:
             if n > self.range_max:
                 from ..core.errors import InvalidArgumentError
-                raise InvalidArgumentError(None, self, f"Sampler's range is too small: num_sampled={n} "
-                                           f"is larger than range_max={self.range_max}")
+                msg = f"Sampler's range is too small: num_sampled={n} is larger than range_max=" \
+                      f"{self.range_max}"
+                raise InvalidArgumentError(None, self, msg)
             vals = np.empty(0, np.int64)
             while True:  # rejection of repeats, as TF: draw more until n distinct values were seen
                 vals = np.concatenate([vals, self.sample(rng, max(2 * n, 16))])
@@ -78,18 +80,18 @@ class CandidateSampler(Operation):
 def candidate_sampler(kind, true_classes, num_true, num_sampled, unique, range_max, seed, name):
     t = convert_to_tensor(true_classes, dtype_hint=dtypes.int64)
     if not t.dtype.is_integer:
-        raise TypeError(f"Value passed to parameter 'true_classes' has DataType {t.dtype.name} not in "
-                        "list of allowed values: int64")
+        raise TypeError(f"Value passed to parameter 'true_classes' has DataType {t.dtype.name} "
+                        "not in list of allowed values: int64")
     d = dims(t)
     if d is not None and (len(d) != 2 or (d[1] is not None and d[1] != num_true)):
-        raise ValueError(f"true_classes must be a matrix of shape [batch_size, num_true={num_true}]. "
-                         f"Received: shape {t.shape}")
+        raise ValueError("true_classes must be a matrix of shape [batch_size, "
+                         f"num_true={num_true}]. Received: shape {t.shape}")
     op = CandidateSampler(kind, int(num_sampled), bool(unique), int(range_max), seed)
     return tuple(op._build((t,), name))
 
 
 class AccidentalHits(Operation):
-    """-FLT_MAX where sampled[j] equals one of row i's true classes, else 0: [batch, num_sampled]."""
+    """-FLT_MAX where sampled[j] is one of row i's true classes, else 0: [batch, num_sampled]."""
     type = "ComputeAccidentalHits"
     differentiable = False
 
@@ -125,8 +127,8 @@ class AccidentalHitsSparse(Operation):
 
 
 def compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes, num_true,
-                           sampled_values, subtract_log_q, remove_accidental_hits, partition_strategy,
-                           seed, name):
+                           sampled_values, subtract_log_q, remove_accidental_hits,
+                           partition_strategy, seed, name):
     """(logits [batch, num_true + num_sampled], labels: 1/num_true for the true columns, else 0)."""
     from ..core.graph import name_scope
     from ..nn import embedding_lookup
@@ -139,7 +141,8 @@ def compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cla
         if sampled_values is None:
             sampled_values = candidate_sampler("log_uniform", labels, num_true, num_sampled, True,
                                                num_classes, seed, "log_uniform_candidate_sampler")
-        sampled, true_count, sampled_count = (stop_gradient(convert_to_tensor(s)) for s in sampled_values)
+        sampled, true_count, sampled_count = (stop_gradient(convert_to_tensor(s))
+                                              for s in sampled_values)
         sampled = M.cast(sampled, dtypes.int64)
         labels_flat = reshape(labels, [-1])
         true_w = embedding_lookup(weights, labels_flat, partition_strategy=partition_strategy)
@@ -162,5 +165,72 @@ def compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cla
             true_logits = true_logits - M.log(M.cast(true_count, true_logits.dtype))
             sampled_logits = sampled_logits - M.log(M.cast(sampled_count, sampled_logits.dtype))
         out_logits = concat([true_logits, sampled_logits], 1)
-        out_labels = concat([ones_like(true_logits) / float(num_true), zeros_like(sampled_logits)], 1)
+        true_labels = ones_like(true_logits) / float(num_true)
+        out_labels = concat([true_labels, zeros_like(sampled_logits)], 1)
         return out_logits, out_labels
+
+
+# ==================================================================== public (tf.nn.*)
+def log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None,
+                                  name=None):
+    """Samples classes with P(c) = log((c + 2) / (c + 1)) / log(range_max + 1) (Zipfian).
+
+    Returns:
+      (sampled_candidates [num_sampled] int64, true_expected_count [batch, num_true],
+      sampled_expected_count [num_sampled]), the counts as float32.
+    """
+    return candidate_sampler("log_uniform", true_classes, num_true, num_sampled, unique, range_max,
+                             seed, name or "LogUniformCandidateSampler")
+
+
+def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None,
+                              name=None):
+    """Samples classes uniformly from [0, range_max) (``tf.nn.uniform_candidate_sampler``)."""
+    return candidate_sampler("uniform", true_classes, num_true, num_sampled, unique, range_max,
+                             seed, name or "UniformCandidateSampler")
+
+
+def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=None, name=None):
+    """(indices, ids, weights = -FLT_MAX) of sampled candidates that equal a true class of a row."""
+    from . import math_ops as M
+    t = M.cast(convert_to_tensor(true_classes), dtypes.int64)
+    s = M.cast(convert_to_tensor(sampled_candidates), dtypes.int64)
+    return AccidentalHitsSparse()._build((t, s), name or "ComputeAccidentalHits")
+
+
+def nce_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1,
+             sampled_values=None, remove_accidental_hits=False, partition_strategy="mod",
+             name="nce_loss"):
+    """Noise-contrastive estimation loss per example (``tf.nn.nce_loss``), as in word2vec.
+
+    Args:
+      weights: [num_classes, dim] (or a list of shards); biases: [num_classes].
+      labels: [batch, num_true] int target classes.
+      inputs: [batch, dim] activations.
+      num_sampled: negative classes drawn per batch (log-uniform, unique; or ``sampled_values``).
+    Returns:
+      A [batch] tensor of losses.
+    Example:
+      >>> loss = tf.reduce_mean(tf.nn.nce_loss(nce_w, nce_b, train_labels, embed, 64, vocab_size))
+    """
+    from ..nn import sigmoid_cross_entropy_with_logits
+    from .reduce_ops import reduce_sum
+    logits, targets = compute_sampled_logits(weights, biases, labels, inputs, num_sampled,
+                                             num_classes, num_true, sampled_values, True,
+                                             remove_accidental_hits, partition_strategy, None, name)
+    losses = sigmoid_cross_entropy_with_logits(labels=targets, logits=logits, name="sampled_losses")
+    return reduce_sum(losses, 1)
+
+
+def sampled_softmax_loss(weights, biases, labels, inputs, num_sampled, num_classes, num_true=1,
+                         sampled_values=None, remove_accidental_hits=True, partition_strategy="mod",
+                         name="sampled_softmax_loss", seed=None):
+    """Softmax cross-entropy over the true and sampled classes only (``sampled_softmax_loss``).
+
+    Arguments as :func:`nce_loss`. Returns a [batch] tensor of losses.
+    """
+    from ..nn import softmax_cross_entropy_with_logits
+    logits, targets = compute_sampled_logits(weights, biases, labels, inputs, num_sampled,
+                                             num_classes, num_true, sampled_values, True,
+                                             remove_accidental_hits, partition_strategy, seed, name)
+    return softmax_cross_entropy_with_logits(labels=targets, logits=logits)

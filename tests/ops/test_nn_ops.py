@@ -36,7 +36,8 @@ def test_relu(shape):
 
 
 def test_relu6():
-    check_op(tf.nn.relu6, lambda x: np.clip(x, 0, 6), [(4, 5)], low=-3, high=9, double_backward=True)
+    check_op(tf.nn.relu6, lambda x: np.clip(x, 0, 6), [(4, 5)], low=-3, high=9,
+             double_backward=True)
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -46,7 +47,8 @@ def test_elu(shape):
 
 def test_selu():
     a, s = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
-    check_op(tf.nn.selu, lambda x: s * np.where(x > 0, x, a * np.expm1(x)), [(3, 4)], double_backward=True)
+    check_op(tf.nn.selu, lambda x: s * np.where(x > 0, x, a * np.expm1(x)), [(3, 4)],
+             double_backward=True)
 
 
 @pytest.mark.parametrize("alpha", [None, 0.1, 1.5, -0.3])
@@ -89,7 +91,8 @@ def test_swish_silu():
 
 
 def test_gelu():
-    check_op(tf.nn.gelu, lambda x: 0.5 * x * (1 + _erf(x / np.sqrt(2))), [(3, 4)], double_backward=True)
+    check_op(tf.nn.gelu, lambda x: 0.5 * x * (1 + _erf(x / np.sqrt(2))), [(3, 4)],
+             double_backward=True)
     c = np.sqrt(2 / np.pi)
     check_op(lambda x: tf.nn.gelu(x, approximate=True),
              lambda x: 0.5 * x * (1 + np.tanh(c * (x + 0.044715 * x ** 3))), [(3, 4)])
@@ -144,7 +147,8 @@ def test_softmax_ce_v2_labels_not_normalized_and_axis():
     # the gradient is exact even when label rows do not sum to 1
     rng = np.random.RandomState(0)
     t, x = rng.uniform(0, 1, (3, 4)), rng.uniform(-2, 2, (3, 4))
-    check_op(lambda t, x: tf.nn.softmax_cross_entropy_with_logits_v2(t, x), _ce, None, inputs=[t, x],
+    check_op(lambda t, x: tf.nn.softmax_cross_entropy_with_logits_v2(t, x), _ce, None,
+             inputs=[t, x],
              double_backward=True)
     check_op(lambda t, x: tf.nn.softmax_cross_entropy_with_logits_v2(t, x, axis=0),
              lambda t, x: _ce(t, x, 0), None, inputs=[t, x], double_backward=True)
@@ -178,9 +182,11 @@ def test_softmax_ce_v1_has_no_label_gradient_v2_has():
 
 
 def test_cross_entropies_named_or_tf2_positional():
-    with pytest.raises(ValueError, match="Only call `softmax_cross_entropy_with_logits` with named"):
+    with pytest.raises(ValueError,
+                       match="Only call `softmax_cross_entropy_with_logits` with named"):
         tf.nn.softmax_cross_entropy_with_logits([[1.0, 0.0]], logits=[[1.0, 0.0]])
-    with pytest.raises(ValueError, match="Only call `sigmoid_cross_entropy_with_logits` with named"):
+    with pytest.raises(ValueError,
+                       match="Only call `sigmoid_cross_entropy_with_logits` with named"):
         tf.nn.sigmoid_cross_entropy_with_logits([1.0])
     # TF2 order (labels, logits) given positionally
     t, x = [[0.0, 1.0]], [[2.0, 0.5]]
@@ -188,7 +194,8 @@ def test_cross_entropies_named_or_tf2_positional():
                                _ce(np.array(t), np.array(x)), rtol=1e-6)
     np.testing.assert_allclose(tf.nn.sparse_softmax_cross_entropy_with_logits([1], x).numpy(),
                                _ce(np.array(t), np.array(x)), rtol=1e-6)
-    np.testing.assert_allclose(tf.nn.sigmoid_cross_entropy_with_logits([1.0], [0.0]).numpy(), [np.log(2)],
+    np.testing.assert_allclose(tf.nn.sigmoid_cross_entropy_with_logits([1.0], [0.0]).numpy(),
+                               [np.log(2)],
                                rtol=1e-6)
 
 
@@ -212,18 +219,21 @@ def _sparse_ce(x, t):
     return -np.take_along_axis(lp, t[..., None].astype(int), -1)[..., 0]
 
 
-@pytest.mark.parametrize("shape,dtype", [((3, 5), np.int32), ((2, 3, 4), np.int64), ((4,), np.int32)])
+@pytest.mark.parametrize("shape,dtype",
+                         [((3, 5), np.int32), ((2, 3, 4), np.int64), ((4,), np.int32)])
 def test_sparse_softmax_ce(shape, dtype):
     rng = np.random.RandomState(0)
     x = rng.uniform(-3, 3, shape)
     t = rng.randint(0, shape[-1], shape[:-1]).astype(dtype)
-    check_op(lambda x, t: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=t, logits=x), _sparse_ce,
+    check_op(lambda x, t: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=t, logits=x),
+             _sparse_ce,
              None, inputs=[x, t], grad_args=[0], double_backward=True)
 
 
 def test_sparse_softmax_ce_errors():
     x = tf.placeholder(tf.float32, [None, 10])
-    with pytest.raises(ValueError, match=r"Rank mismatch: Rank of labels \(received 2\) should equal "
+    with pytest.raises(ValueError,
+                       match=r"Rank mismatch: Rank of labels \(received 2\) should equal "
                                          r"rank of logits minus 1 \(received 2\)"):
         tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.placeholder(tf.int64, [None, 10]),
                                                        logits=x)
@@ -234,7 +244,8 @@ def test_sparse_softmax_ce_errors():
     loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=t, logits=x)
     with tf.Session() as sess:
         with pytest.raises(tf.errors.InvalidArgumentError,
-                           match=r"Received a label value of 10 which is outside the valid range of "
+                           match=r"Received a label value of 10 which is outside the valid "
+                                 r"range of "
                                  r"\[0, 10\)"):
             sess.run(loss, {x: np.zeros((2, 10)), t: [3, 10]})
 
@@ -247,14 +258,17 @@ def _sig_ce(x, z):
 def test_sigmoid_ce(shape):
     rng = np.random.RandomState(0)
     x, z = rng.uniform(-3, 3, shape), rng.uniform(0, 1, shape)
-    check_op(lambda x, z: tf.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x), _sig_ce, None,
+    check_op(lambda x, z: tf.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x), _sig_ce,
+             None,
              inputs=[x, z], double_backward=True)
 
 
 def test_sigmoid_ce_stable_and_checks():
-    y = tf.nn.sigmoid_cross_entropy_with_logits(labels=[1.0, 0.0, 1.0], logits=[-100.0, 100.0, 100.0])
+    y = tf.nn.sigmoid_cross_entropy_with_logits(labels=[1.0, 0.0, 1.0],
+                                                logits=[-100.0, 100.0, 100.0])
     np.testing.assert_allclose(y.numpy(), [100.0, 100.0, 0.0], atol=1e-30)
-    with pytest.raises(ValueError, match=r"logits and labels must have the same shape \(\(\?, 1\) vs "
+    with pytest.raises(ValueError,
+                       match=r"logits and labels must have the same shape \(\(\?, 1\) vs "
                                          r"\(\?,\)\)"):
         tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.placeholder(tf.float32, [None]),
                                                 logits=tf.placeholder(tf.float32, [None, 1]))
@@ -267,9 +281,10 @@ def test_weighted_ce():
     def ref(x, z, q=2.5):
         p = _sigmoid(x)
         return -(q * z * np.log(p) + (1 - z) * np.log(1 - p))
-    check_op(lambda x, z: tf.nn.weighted_cross_entropy_with_logits(labels=z, logits=x, pos_weight=2.5),
+    check_op(lambda x, z: tf.nn.weighted_cross_entropy_with_logits(z, x, pos_weight=2.5),
              ref, None, inputs=[x, z])
-    check_op(lambda x, z: tf.nn.weighted_cross_entropy_with_logits(targets=z, logits=x, pos_weight=1.0),
+    check_op(lambda x, z: tf.nn.weighted_cross_entropy_with_logits(targets=z, logits=x,
+                                                                   pos_weight=1.0),
              _sig_ce, None, inputs=[x, z])
 
 
@@ -319,9 +334,11 @@ def test_moments(shape, axes):
     ax = tuple(axes)
     check_op(lambda x: tf.nn.moments(x, axes)[0], lambda x: x.mean(ax), [shape])
     check_op(lambda x: tf.nn.moments(x, axes)[1], lambda x: x.var(ax), [shape])
-    check_op(lambda x: tf.nn.moments(x, axes, keep_dims=True)[1], lambda x: x.var(ax, keepdims=True),
+    check_op(lambda x: tf.nn.moments(x, axes, keep_dims=True)[1],
+             lambda x: x.var(ax, keepdims=True),
              [shape])
-    check_op(lambda x: tf.nn.moments(x, axes, keepdims=True)[0], lambda x: x.mean(ax, keepdims=True),
+    check_op(lambda x: tf.nn.moments(x, axes, keepdims=True)[0],
+             lambda x: x.mean(ax, keepdims=True),
              [shape])
 
 
@@ -352,7 +369,8 @@ def test_batch_normalization():
     rng = np.random.RandomState(0)
     ins = [rng.uniform(-2, 2, (4, 3)), rng.uniform(-1, 1, (3,)), rng.uniform(0.5, 2, (3,)),
            rng.uniform(-1, 1, (3,)), rng.uniform(0.5, 2, (3,))]
-    check_op(lambda x, m, v, b, s: tf.nn.batch_normalization(x, m, v, b, s, 1e-3), ref, None, inputs=ins)
+    check_op(lambda x, m, v, b, s: tf.nn.batch_normalization(x, m, v, b, s, 1e-3), ref, None,
+             inputs=ins)
     check_op(lambda x, m, v: tf.nn.batch_normalization(x, m, v, None, None, 1e-3),
              lambda x, m, v: (x - m) / np.sqrt(v + 1e-3), None, inputs=ins[:3])
 
@@ -466,7 +484,8 @@ def test_dropout_fed_keep_prob_new_mask_every_run():
         assert abs((a != 0).mean() - 0.5) < 0.03 and abs((c != 0).mean() - 0.2) < 0.03
         np.testing.assert_allclose(c[c != 0], 5.0, rtol=1e-6)
         with pytest.raises(tf.errors.InvalidArgumentError,
-                           match=r"`rate`: expected a float in \[0, 1\). Received: rate=1 \(keep_prob=0\)"):
+                           match=r"`rate`: expected a float in \[0, 1\). Received: rate=1 "
+                                 r"\(keep_prob=0\)"):
             sess.run(y, {x: ones, keep_prob: 0.0})
 
 
@@ -531,7 +550,8 @@ def _gather_ready():
     return hasattr(gather_ops, "gather")
 
 
-needs_gather = pytest.mark.skipif(not _gather_ready(), reason="tf.gather (ops/gather_ops.py) not written yet")
+needs_gather = pytest.mark.skipif(not _gather_ready(),
+                                  reason="tf.gather (ops/gather_ops.py) not written yet")
 
 
 @needs_gather
@@ -540,7 +560,8 @@ def test_embedding_lookup():
     ids = np.array([[0, 3], [6, 3]])
     check_op(lambda p: tf.nn.embedding_lookup(p, ids), lambda p: p[ids], [(7, 3)], inputs=[params])
     emb = tf.Variable(params.astype(np.float32))
-    np.testing.assert_allclose(tf.nn.embedding_lookup(emb, [2, 5]).numpy(), params[[2, 5]], rtol=1e-6)
+    np.testing.assert_allclose(tf.nn.embedding_lookup(emb, [2, 5]).numpy(), params[[2, 5]],
+                               rtol=1e-6)
     np.testing.assert_allclose(tf.nn.embedding_lookup([emb], [4]).numpy(), params[[4]], rtol=1e-6)
 
 
@@ -551,11 +572,13 @@ def test_embedding_lookup_shards_and_max_norm():
     mod = [table[i::3] for i in range(3)]          # "mod": id i lives in shard i % 3
     np.testing.assert_array_equal(tf.nn.embedding_lookup(mod, ids).numpy(), table[ids])
     div = [table[:4], table[4:7], table[7:]]       # "div": contiguous ranges
-    np.testing.assert_array_equal(tf.nn.embedding_lookup(div, ids, partition_strategy="div").numpy(),
+    np.testing.assert_array_equal(tf.nn.embedding_lookup(div, ids,
+                                                         partition_strategy="div").numpy(),
                                   table[ids])
     out = tf.nn.embedding_lookup(table, ids, max_norm=2.0).numpy()
     norms = np.linalg.norm(table[ids], axis=1, keepdims=True)
-    np.testing.assert_allclose(out, table[ids] * np.minimum(1, 2.0 / np.maximum(norms, 1e-12)), rtol=1e-6)
+    np.testing.assert_allclose(out, table[ids] * np.minimum(1, 2.0 / np.maximum(norms, 1e-12)),
+                               rtol=1e-6)
 
 
 @needs_gather
@@ -587,7 +610,8 @@ def test_cross_entropy_backward_is_one_op():
 
 def test_softmax_ce_broadcast_labels_and_runtime_size_check():
     t, x = _distribution((1, 4)), np.random.RandomState(2).uniform(-3, 3, (3, 4))
-    check_op(lambda t, x: tf.nn.softmax_cross_entropy_with_logits_v2(t, x), _ce, None, inputs=[t, x])
+    check_op(lambda t, x: tf.nn.softmax_cross_entropy_with_logits_v2(t, x), _ce, None,
+             inputs=[t, x])
     tp = tf.placeholder(tf.float32, [None, 4])
     xp = tf.placeholder(tf.float32, [None, 4])
     loss = tf.nn.softmax_cross_entropy_with_logits(labels=tp, logits=xp)
@@ -619,7 +643,8 @@ def _lrn(x, r=5, bias=1.0, alpha=1.0, beta=0.5):
     return x / (bias + alpha * sq) ** beta
 
 
-@pytest.mark.parametrize("r,bias,alpha,beta", [(5, 1.0, 1.0, 0.5), (2, 2.0, 0.1, 0.75), (0, 1.0, 0.5, 1.0)])
+@pytest.mark.parametrize("r,bias,alpha,beta",
+                         [(5, 1.0, 1.0, 0.5), (2, 2.0, 0.1, 0.75), (0, 1.0, 0.5, 1.0)])
 def test_lrn(r, bias, alpha, beta):
     check_op(lambda x: tf.nn.lrn(x, depth_radius=r, bias=bias, alpha=alpha, beta=beta),
              lambda x: _lrn(x, r, bias, alpha, beta), [(2, 3, 3, 7)], double_backward=True)
@@ -631,10 +656,12 @@ def test_lrn(r, bias, alpha, beta):
 
 def test_scale_regularization_loss():
     assert float(tf.nn.scale_regularization_loss(tf.constant([1.0, 2.5])).numpy()) == 3.5
-    assert float(tf.nn.scale_regularization_loss([tf.constant(1.0), tf.constant(2.0)]).numpy()) == 3.0
+    parts = [tf.constant(1.0), tf.constant(2.0)]
+    assert float(tf.nn.scale_regularization_loss(parts).numpy()) == 3.0
 
 
 def test_unsupported_names_say_so():
-    with pytest.raises(AttributeError, match="tf.nn.ctc_beam_search_decoder_v9 is not supported by neuroflow"):
+    with pytest.raises(AttributeError,
+                       match="tf.nn.ctc_beam_search_decoder_v9 is not supported by neuroflow"):
         tf.nn.ctc_beam_search_decoder_v9
     assert not hasattr(tf.nn, "no_such_thing")

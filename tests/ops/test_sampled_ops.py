@@ -25,8 +25,8 @@ def test_log_uniform_sampler_unique_and_expected_counts():
         tries = np.log1p(-sev.astype(np.float64)) / np.log1p(-_p_log_uniform(sv, 50))
         assert tries.min() >= 10 - 1e-3
         np.testing.assert_allclose(tries, np.round(tries[0]), rtol=1e-3)
-        np.testing.assert_allclose(tv, -np.expm1(np.round(tries[0]) * np.log1p(-_p_log_uniform(true, 50))),
-                                   rtol=1e-5)
+        expected = -np.expm1(np.round(tries[0]) * np.log1p(-_p_log_uniform(true, 50)))
+        np.testing.assert_allclose(tv, expected, rtol=1e-5)
 
 
 def test_log_uniform_sampler_distribution():
@@ -55,7 +55,8 @@ def test_uniform_sampler_and_seed():
 
 
 def test_compute_accidental_hits():
-    idx, ids, w = tf.nn.compute_accidental_hits(np.array([[1, 4], [2, 2]]), np.array([4, 2, 7, 1]), 2)
+    true, sampled = np.array([[1, 4], [2, 2]]), np.array([4, 2, 7, 1])
+    idx, ids, w = tf.nn.compute_accidental_hits(true, sampled, 2)
     np.testing.assert_array_equal(idx.numpy(), [0, 0, 1, 1])
     np.testing.assert_array_equal(ids.numpy(), [3, 0, 1, 1])  # TF: ordered by (row, true class)
     assert (w.numpy() == -np.finfo(np.float32).max).all()
@@ -89,7 +90,8 @@ def test_nce_loss(num_true):
         logits = np.concatenate([tl, sl], 1)
         z = np.concatenate([np.full(tl.shape, 1.0 / num_true), np.zeros(sl.shape)], 1)
         return (np.maximum(logits, 0) - logits * z + np.log1p(np.exp(-np.abs(logits)))).sum(1)
-    check_op(lambda W, b, x: tf.nn.nce_loss(W, b, labels, x, 5, 12, num_true=num_true, sampled_values=sv),
+    check_op(lambda W, b, x: tf.nn.nce_loss(W, b, labels, x, 5, 12, num_true=num_true,
+                                            sampled_values=sv),
              ref, None, inputs=[W, b, x])
 
 
@@ -118,7 +120,8 @@ def test_word2vec_style_training_lowers_the_loss():
     embed = tf.nn.embedding_lookup(embeddings, train_inputs)
     nce_w = tf.Variable(tf.truncated_normal([vocab, dim], stddev=1.0 / np.sqrt(dim)))
     nce_b = tf.Variable(tf.zeros([vocab]))
-    loss = tf.reduce_mean(tf.nn.nce_loss(weights=nce_w, biases=nce_b, labels=train_labels, inputs=embed,
+    loss = tf.reduce_mean(tf.nn.nce_loss(weights=nce_w, biases=nce_b, labels=train_labels,
+                                         inputs=embed,
                                          num_sampled=6, num_classes=vocab))
     step = tf.train.GradientDescentOptimizer(1.0).minimize(loss)
     rng = np.random.RandomState(0)
