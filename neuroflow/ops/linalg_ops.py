@@ -292,7 +292,7 @@ class MatrixInverse(Operation):
         xp = get_array_module(x)
         try:
             return xp.linalg.inv(x)
-        except xp.linalg.LinAlgError:
+        except np.linalg.LinAlgError:  # CuPy raises NumPy's class too
             raise InvalidArgumentError(None, None, "Input is not invertible. [Op:MatrixInverse]") \
                 from None
 

@@ -77,19 +77,23 @@ Tanh = _unary("Tanh", lambda xp, x: xp.tanh(x), lambda x, y, gy: gy * (1 - y * y
 def _sigmoid(xp, x):
     # 1 / (1 + exp(-x)) keeps relative accuracy in the left tail, as TF (the tanh form rounds to 0
     # below about -17 in float32, so log(sigmoid) became -inf); -x is capped so exp never overflows
-    t = xp.array(x, copy=True)
-    xp.negative(t, out=t)
-    cap = _EXP_MAX[t.dtype.char]
-    if t.size and t.max() > cap:
-        xp.minimum(t, cap, out=t)
+    t = xp.negative(x)
+    cap = _EXP_MAX.get(t.dtype.char) or _exp_max(t.dtype)
+    if not t.ndim:
+        return 1 / (1 + xp.exp(xp.minimum(t, cap)))
+    xp.minimum(t, cap, out=t)  # unconditional: no branch on data (no device sync on a GPU)
     xp.exp(t, out=t)
     t += 1
     return xp.divide(1, t, out=t)
 
 
-# a little below the largest argument exp takes without overflowing, per float dtype
-_EXP_MAX = {np.dtype(d).char: float(np.log(np.finfo(d).max)) - 0.5
-            for d in (np.float16, np.float32, np.float64)}
+_EXP_MAX = {}
+
+
+def _exp_max(dtype):
+    """A little below the largest argument exp takes without overflowing in ``dtype``."""
+    _EXP_MAX[dtype.char] = float(np.log(np.finfo(dtype).max)) - 0.5
+    return _EXP_MAX[dtype.char]
 
 
 def _log_sigmoid(xp, x):
