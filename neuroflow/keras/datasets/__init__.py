@@ -1,0 +1,2 @@
+"""``keras.datasets``: mnist, fashion_mnist, cifar10, cifar100, imdb, reuters, boston_housing."""
+from . import boston_housing, cifar10, cifar100, fashion_mnist, imdb, mnist, reuters  # noqa: F401

@@ -1,0 +1,42 @@
+"""``keras.layers``: every layer class, plus serialize/deserialize by class name."""
+from .base import InputSpec, Layer  # noqa: F401
+from .core import (ActivityRegularization, Activation, Dense, Dropout, Embedding, Flatten,  # noqa: F401
+                   GaussianNoise, Input, InputLayer, Lambda, Permute, RepeatVector, Reshape)
+from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract,  # noqa: F401
+                      add, average, concatenate, dot, maximum, minimum, multiply, subtract)
+from .advanced import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU  # noqa: F401
+
+
+def _registry():
+    """Class name -> class for every Layer subclass known now (layers, models, user subclasses)."""
+    out = {}
+    stack = [Layer]
+    while stack:
+        c = stack.pop()
+        out.setdefault(c.__name__, c)
+        stack.extend(c.__subclasses__())
+    return out
+
+
+def serialize(layer):
+    """``{'class_name': ..., 'config': ...}`` for a layer."""
+    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+
+
+def deserialize(config, custom_objects=None):
+    """A layer (or model) from ``{'class_name': ..., 'config': ...}``."""
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name)
+    if cls is None:
+        from .. import models  # noqa: F401 - registers Sequential / Model / Functional
+        cls = _registry().get(name)
+    if cls is None:
+        raise ValueError(f"Unknown layer: {name}. Please ensure this object is passed to the "
+                         "`custom_objects` argument.")
+    cfg = config.get("config", {})
+    try:
+        return cls.from_config(cfg, custom_objects=custom_objects)
+    except TypeError as e:
+        if "custom_objects" not in str(e):
+            raise
+        return cls.from_config(cfg)

@@ -1,0 +1,24 @@
+"""``keras.utils``: to_categorical, normalize, Sequence, Progbar, plot_model, set_random_seed ..."""
+import random as _random
+
+import numpy as _np
+
+from . import data_utils, generic_utils, layer_utils, np_utils, progbar, vis_utils  # noqa: F401
+from .data_utils import Sequence, get_file  # noqa: F401
+from .generic_utils import (CustomObjectScope, custom_object_scope, get_custom_objects,  # noqa: F401
+                            serialize_keras_object)
+from .layer_utils import print_summary  # noqa: F401
+from .np_utils import normalize, to_categorical  # noqa: F401
+from .progbar import Progbar  # noqa: F401
+from .vis_utils import model_to_dot, plot_model  # noqa: F401
+
+
+def set_random_seed(seed):
+    """Seeds Python's ``random``, NumPy and neuroflow at once (``keras.utils.set_random_seed``)."""
+    if not isinstance(seed, int):
+        raise ValueError(f"Expected `seed` argument to be an integer. Received: seed={seed} "
+                         f"(of type {type(seed)})")
+    _random.seed(seed)
+    _np.random.seed(seed)
+    from ...core.random_seed import set_random_seed as _tf_seed
+    _tf_seed(seed)
