@@ -11,9 +11,12 @@ from .core.graph import name_scope
 from .core.op import binary_inputs, check_same_dtype, convert_to_tensor
 from .ops import math_ops as M
 from .ops import nn_ops as N
-from .ops.array_ops import _static_ints, concat, ones_like, squeeze, stop_gradient, zeros_like
+from .ops.array_ops import _static_ints, concat, ones_like, zeros_like
 from .ops.math_ops import sigmoid, tanh  # noqa: F401 - tf.nn.sigmoid / tf.nn.tanh
 from .ops.reduce_ops import reduce_mean, reduce_sum
+from .ops.nn_norm import (batch_normalization, fused_batch_norm, l2_normalize,  # noqa: F401
+                          local_response_normalization, lrn, moments, normalize_moments,
+                          sufficient_statistics, weighted_moments)
 from .ops.sampled_ops import (compute_accidental_hits, log_uniform_candidate_sampler,  # noqa: F401
                               nce_loss, sampled_softmax_loss, uniform_candidate_sampler)
 
@@ -380,139 +383,11 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
     return op._build(inputs, name or "dropout")[0]
 
 
-# ==================================================================== moments and normalization
-def _axes(axes):
-    a = _static_ints(axes, "axes")
-    if a is None:
-        raise NotImplementedError("A symbolic (fed) `axes` is not supported by neuroflow yet; "
-                                  "pass a Python list.")
-    return a
-
-
-def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
-    """Mean and variance of x over ``axes`` (``tf.nn.moments``).
-
-    Args:
-      x: a Tensor.
-      axes: the axes to reduce, e.g. [0] for a batch of vectors, [0, 1, 2] for NHWC images.
-      keep_dims / keepdims: keep the reduced axes with size 1.
-    Returns:
-      (mean, variance).
-    Example:
-      >>> m, v = tf.nn.moments(tf.constant([1.0, 2.0, 3.0]), axes=[0])
-    """
-    kd = bool(_pick(keepdims, keep_dims, "keepdims", "keep_dims"))
-    ax = _axes(axes)
-    x = convert_to_tensor(x)
-    with name_scope(name, "moments"):
-        mean = reduce_mean(x, ax, keepdims=True, name="mean")
-        # the variance's gradient through the mean is zero, so the mean is held constant
-        variance = reduce_mean(M.squared_difference(x, stop_gradient(mean)), ax, keepdims=True,
-                               name="variance")
-        if not kd:
-            mean = squeeze(mean, ax)
-            variance = squeeze(variance, ax)
-        return mean, variance
-
-
-def weighted_moments(x, axes, frequency_weights, name=None, keep_dims=None, keepdims=None):
-    """Mean and variance of x over ``axes`` with each entry counted ``frequency_weights`` times."""
-    kd = bool(_pick(keepdims, keep_dims, "keepdims", "keep_dims"))
-    ax = _axes(axes)
-    x = convert_to_tensor(x)
-    w = convert_to_tensor(frequency_weights, dtype_hint=x.dtype)
-    with name_scope(name, "weighted_moments"):
-        sum_w = reduce_sum(w * ones_like(x), ax, keepdims=True)
-        divisor = M.reciprocal(sum_w)
-        mean = reduce_sum(w * x, ax, keepdims=True) * divisor
-        variance = reduce_sum(w * M.squared_difference(x, stop_gradient(mean)), ax,
-                              keepdims=True) * divisor
-        if not kd:
-            mean, variance = squeeze(mean, ax), squeeze(variance, ax)
-        return mean, variance
-
-
-def sufficient_statistics(x, axes, shift=None, keep_dims=None, name=None, keepdims=None):
-    """(count, sum(x - shift), sum((x - shift) ** 2), shift) over ``axes``."""
-    kd = bool(_pick(keepdims, keep_dims, "keepdims", "keep_dims"))
-    ax = _axes(axes)
-    x = convert_to_tensor(x)
-    d = x.shape.as_tuple()
-    with name_scope(name, "sufficient_statistics"):
-        if d is not None and all(d[a] is not None for a in ax):
-            n = 1
-            for a in ax:
-                n *= d[a]
-            count = convert_to_tensor(float(n), dtype=x.dtype)
-        else:
-            from .ops.array_ops import size
-            count = M.cast(size(x), x.dtype) / M.cast(size(reduce_sum(x, ax)), x.dtype)
-        m_x = x - shift if shift is not None else x
-        m_ss = reduce_sum(m_x, ax, keepdims=kd)
-        v_ss = reduce_sum(M.square(m_x), ax, keepdims=kd)
-        return count, m_ss, v_ss, (convert_to_tensor(shift, dtype_hint=x.dtype)
-                                   if shift is not None else None)
-
-
-def normalize_moments(counts, mean_ss, variance_ss, shift, name=None):
-    """Mean and variance from sufficient statistics (``tf.nn.normalize_moments``)."""
-    with name_scope(name, "normalize"):
-        divisor = M.reciprocal(convert_to_tensor(counts))
-        shifted_mean = mean_ss * divisor
-        mean = shifted_mean + shift if shift is not None else shifted_mean
-        variance = variance_ss * divisor - M.square(shifted_mean)
-        return mean, variance
-
-
-def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
-    """(x - mean) / sqrt(variance + eps) * scale + offset (``tf.nn.batch_normalization``).
-
-    ``offset`` and ``scale`` may be None (0 and 1).
-    """
-    x = convert_to_tensor(x)
-    with name_scope(name, "batchnorm"):
-        inv = M.rsqrt(convert_to_tensor(variance, dtype_hint=x.dtype) + variance_epsilon)
-        if scale is not None:
-            inv = inv * scale
-        shift = (offset - mean * inv) if offset is not None else -mean * inv
-        return x * inv + shift
-
-
-def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
-    """x / sqrt(max(sum(x ** 2, axis), epsilon)) (``tf.nn.l2_normalize``; TF1's ``dim`` too)."""
-    ax = _pick(axis, dim, "axis", "dim")
-    ax = None if ax is None else _static_ints(ax, "axis")
-    x = convert_to_tensor(x)
-    with name_scope(name, "l2_normalize"):
-        square_sum = reduce_sum(M.square(x), ax, keepdims=True)
-        return x * M.rsqrt(M.maximum(square_sum, epsilon))
-
-
 def zero_fraction(value, name=None):
     """The fraction of zeros in ``value``, as float32 (``tf.nn.zero_fraction``)."""
     x = convert_to_tensor(value)
     with name_scope(name, "zero_fraction"):
         return reduce_mean(M.cast(M.equal(x, zeros_like(x)), dtypes.float32))
-
-
-def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5,  # noqa: A002
-                                 name=None):
-    """input / (bias + alpha * sum of squares of 2 * depth_radius + 1 channels) ** beta (``lrn``).
-
-    Example:
-      >>> y = tf.nn.lrn(conv_out, depth_radius=4, bias=1.0, alpha=0.001 / 9.0, beta=0.75)
-    """
-    x = convert_to_tensor(input)
-    d = x.shape.as_tuple()
-    if d is not None and len(d) != 4:
-        raise ValueError(f"Shape must be rank 4 but is rank {len(d)} for 'LRN' (op: 'LRN') with "
-                         f"input shapes: {x.shape}.")
-    with name_scope(name, "LRN"):
-        sq = N.WindowSum(int(depth_radius))._build((M.square(x),), "WindowSum")
-        return x * M.pow(bias + alpha * sq, -beta)
-
-
-lrn = local_response_normalization
 
 
 def scale_regularization_loss(regularization_loss):

@@ -665,3 +665,43 @@ def test_unsupported_names_say_so():
                        match="tf.nn.ctc_beam_search_decoder_v9 is not supported by neuroflow"):
         tf.nn.ctc_beam_search_decoder_v9
     assert not hasattr(tf.nn, "no_such_thing")
+
+
+@pytest.mark.parametrize("data_format,shape", [("NHWC", (2, 3, 3, 4)), ("NCHW", (2, 4, 3, 3)),
+                                               ("NDHWC", (2, 2, 2, 2, 3))])
+def test_fused_batch_norm_training(data_format, shape):
+    c = 1 if data_format == "NCHW" else -1
+    ax = tuple(a for a in range(len(shape)) if a != c % len(shape))
+    bs = [1] * len(shape)
+    bs[c] = -1
+
+    def ref(x, s, b):
+        m, v = x.mean(ax, keepdims=True), x.var(ax, keepdims=True)
+        return (x - m) / np.sqrt(v + 1e-3) * s.reshape(bs) + b.reshape(bs)
+    nc = shape[c]
+    check_op(lambda x, s, b: tf.nn.fused_batch_norm(x, s, b, data_format=data_format)[0], ref,
+             [shape, (nc,), (nc,)])
+    x = np.random.RandomState(0).randn(*shape).astype(np.float32)
+    y, m, v = tf.nn.fused_batch_norm(x, tf.ones([nc]), tf.zeros([nc]), data_format=data_format)
+    np.testing.assert_allclose(m.numpy(), x.mean(ax), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(v.numpy(), x.var(ax, ddof=1), rtol=1e-5)  # Bessel-corrected, as TF
+    old_m, old_v = np.full(nc, 0.5, np.float32), np.full(nc, 2.0, np.float32)
+    _, m2, v2 = tf.nn.fused_batch_norm(x, tf.ones([nc]), tf.zeros([nc]), old_m, old_v,
+                                       data_format=data_format, exponential_avg_factor=0.1)
+    np.testing.assert_allclose(m2.numpy(), 0.9 * old_m + 0.1 * x.mean(ax), rtol=1e-5)
+    np.testing.assert_allclose(v2.numpy(), 0.9 * old_v + 0.1 * x.var(ax, ddof=1), rtol=1e-5)
+
+
+def test_fused_batch_norm_inference_and_errors():
+    rng = np.random.RandomState(0)
+    ins = [rng.randn(2, 3, 3, 4), rng.uniform(0.5, 2, 4), rng.randn(4), rng.randn(4),
+           rng.uniform(0.5, 2, 4)]
+
+    def ref(x, s, b, m, v):
+        return (x - m) / np.sqrt(v + 1e-3) * s + b
+    check_op(lambda x, s, b, m, v: tf.nn.fused_batch_norm(x, s, b, m, v, is_training=False)[0], ref,
+             None, inputs=ins)
+    with pytest.raises(ValueError, match="must be a 1D tensor when is_training is False"):
+        tf.nn.fused_batch_norm(ins[0], ins[1], ins[2], is_training=False)
+    with pytest.raises(ValueError, match="Shape must be rank 4 but is rank 2"):
+        tf.nn.fused_batch_norm(np.ones((2, 3)), np.ones(3), np.zeros(3))
