@@ -12,8 +12,11 @@ ROOT = os.path.dirname(BENCH)
 PEERS = os.environ.get("NF_BENCH_PEERS", os.path.join(ROOT, "..", "shared", "bench", "peers"))
 DATASETS = os.environ.get("NEUROFLOW_DATASETS", os.path.join(ROOT, "..", "shared", "datasets"))
 
+# NF_BENCH_NEUROFLOW_ROOT: measure the neuroflow of another checkout (run.py --compare DIR)
+NEUROFLOW_ROOT = os.environ.get("NF_BENCH_NEUROFLOW_ROOT", ROOT)
+
 os.environ.setdefault("PEERS_MNIST_DIR", os.path.join(DATASETS, "mnist"))
-sys.path.insert(0, ROOT)
+sys.path.insert(0, NEUROFLOW_ROOT)
 sys.path.insert(1, PEERS)
 
 import common as C  # noqa: E402  (the peers' module)

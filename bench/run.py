@@ -62,6 +62,7 @@ FRAMEWORKS = {
     "numpy_1t": (NUMPY_PY, os.path.join(PEERS, "bench_numpy.py"), {"OPENBLAS_NUM_THREADS": "1"}, "numpy",
                  "numpy"),
 }
+# --compare DIR adds "nf_compare": these scripts running the neuroflow of another checkout (a patch)
 PEER_WORKLOADS = {"numpy": {"W1", "W2", "W3", "W5", "W6cnn", "W6mlp"}}
 
 
@@ -230,6 +231,8 @@ def main(argv=None):
     ap.add_argument("--env", action="append", default=[],
                     help="K=V for every run (e.g. PEERS_MAX_STEPS=150 to shorten W1/W2 epochs)")
     ap.add_argument("--out", default=None, help="JSON path (default bench/results/<time>.json)")
+    ap.add_argument("--compare", default=None, metavar="DIR",
+                    help="also measure the neuroflow in checkout DIR (as nf_compare), e.g. with a patch")
     a = ap.parse_args(argv)
     wls = [w for w in a.workloads.split(",") if w]
     for w in wls:
@@ -240,6 +243,10 @@ def main(argv=None):
     for fw in fws[1:]:
         if fw not in FRAMEWORKS or FRAMEWORKS[fw][4] != "variant":
             ap.error("unknown variant %r" % fw)
+    if a.compare:
+        FRAMEWORKS["nf_compare"] = (sys.executable, None,
+                                    {"NF_BENCH_NEUROFLOW_ROOT": os.path.abspath(a.compare)}, "neuroflow", "variant")
+        fws.append("nf_compare")
     for g in groups:
         names = [fw for fw, spec in FRAMEWORKS.items() if spec[4] == g]
         if not names:
