@@ -215,3 +215,16 @@ def test_seed_makes_batches_repeatable():
     tf.set_random_seed(5)
     b = np.concatenate([ids_dataset(50).next_batch(50)[1] for _ in range(1)])
     np.testing.assert_array_equal(a, b)
+
+
+def test_dataset_pickles_while_prefetching():
+    import pickle
+    ds = ids_dataset(6000, 784)
+    ds.next_batch(100)
+    assert ds._pending is not None  # a shuffle for the next epoch is running or done
+    copy = pickle.loads(pickle.dumps(ds))
+    np.testing.assert_array_equal(copy.next_batch(100)[1], ds.next_batch(100)[1])
+    for _ in range(60):  # across the epoch boundary
+        x, y = copy.next_batch(100)
+        np.testing.assert_array_equal(x[:, 0], y % 256)
+    assert copy.epochs_completed == 1

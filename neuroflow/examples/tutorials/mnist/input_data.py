@@ -139,6 +139,11 @@ class DataSet:
         end = self._index_in_epoch
         return self._images[start:end], self._labels[start:end]
 
+    def __getstate__(self):  # pickling/deepcopy: the next epoch is reshuffled afresh
+        state = dict(self.__dict__)
+        state["_pending"] = None
+        return state
+
     def _prefetch(self):
         """Draws the next epoch's permutation now and gathers the arrays in a background thread.
 
