@@ -4,8 +4,9 @@
 (``tf.linalg.inv``); the TF1 spellings (``tf.matrix_inverse`` ...) are top-level ops.
 """
 from .ops.clip_ops import global_norm  # noqa: F401
+from .ops.fill_ops import eye  # noqa: F401
 from .ops.linalg_ops import (  # noqa: F401
-    diag as tensor_diag, diag_part as tensor_diag_part, einsum, eye, matrix_band_part as band_part,
+    diag as tensor_diag, diag_part as tensor_diag_part, einsum, matrix_band_part as band_part,
     matrix_determinant as det, matrix_diag as diag, matrix_diag_part as diag_part,
     matrix_inverse as inv, matrix_set_diag as set_diag, matrix_transpose, matvec, norm, tensordot,
     trace)

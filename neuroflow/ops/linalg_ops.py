@@ -1,5 +1,5 @@
-"""Linear algebra: tensordot, einsum, norm, matrix transpose/inverse/determinant, diagonals, trace,
-eye (``tf.linalg.*`` and their TF1 top-level names)."""
+"""Linear algebra: tensordot, einsum, norm, matrix transpose/inverse/determinant, diagonals, band
+part, trace (``tf.linalg.*`` and their TF1 top-level names; ``eye`` lives in ``fill_ops``)."""
 import string
 
 from ..core.errors import InvalidArgumentError
@@ -541,25 +541,6 @@ def diag_part(input, name=None):  # noqa: A002
 def trace(x, name=None):
     """Sum of the main diagonal of each matrix in the last two dims (``tf.trace``)."""
     return reduce_ops.reduce_sum(matrix_diag_part(x), axis=-1, name=name or "Trace")
-
-
-def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
-    """An identity matrix, optionally batched (``tf.eye``).
-
-    Example:
-      >>> tf.eye(2).numpy()
-      array([[1., 0.],
-             [0., 1.]], dtype=float32)
-    """
-    from ..core.op import constant
-    dt = dtypes.as_dtype(dtype)
-    n = int(getattr(num_rows, "_value", num_rows))
-    m = n if num_columns is None else int(getattr(num_columns, "_value", num_columns))
-    y = np.eye(n, m, dtype=dt._np)
-    if batch_shape is not None:
-        bs = tuple(int(s) for s in getattr(batch_shape, "_value", batch_shape))
-        y = np.broadcast_to(y, bs + (n, m)).copy()
-    return constant(y, dt, name=name or "eye")
 
 
 def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,

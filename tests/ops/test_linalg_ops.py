@@ -170,7 +170,7 @@ def test_tensor_diag_and_diag_part(shape):
     check_op(tf.diag_part, part_ref, [full])
     check_op(tf.linalg.tensor_diag_part, part_ref, [full])
     with pytest.raises(ValueError, match="even rank"):
-        tf.diag_part(tf.ones([2, 3]))
+        tf.linalg.tensor_diag_part(tf.ones([2, 3]))
 
 
 @pytest.mark.parametrize("shape", [(3, 3), (2, 3, 4), (4, 2)], ids=str)
