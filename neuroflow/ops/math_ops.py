@@ -329,6 +329,10 @@ def div(x, y, name=None):
 
 
 def realdiv(x, y, name=None):
+    """x / y for floats; integers divide rounding toward zero, as TF's RealDiv kernel."""
+    x, y = binary_inputs(x, y)
+    if x.dtype.is_integer:
+        return TruncateDiv()(x, y, name=name or "RealDiv")
     return RealDiv()(x, y, name=name or "RealDiv")
 
 

@@ -82,6 +82,12 @@ def test_floordiv_and_truncatediv(dtype):
         np.testing.assert_array_equal(tf.div(x, y).numpy(), x // y)
 
 
+def test_realdiv_of_integers_truncates():
+    y = tf.realdiv(tf.constant([7, -7]), tf.constant([2, 2]))
+    assert y.dtype == tf.int32
+    np.testing.assert_array_equal(y.numpy(), [3, -3])
+
+
 def test_floordiv_has_no_gradient():
     x = tf.placeholder(tf.float32, [3])
     assert tf.gradients(tf.floordiv(x, 2.0), x) == [None]
@@ -436,6 +442,12 @@ def test_where_v2_broadcasts(shapes):
     x, y = rng.uniform(-1, 1, shapes[1]), rng.uniform(-1, 1, shapes[2])
     check_op(lambda c_, a, b: tf.where_v2(c_, a, b), np.where, None, inputs=[c, x, y],
              grad_args=[1, 2], double_backward=True)
+
+
+def test_where_with_only_a_condition_gives_coordinates():
+    idx = tf.where([[True, False], [False, True]])
+    assert idx.dtype == tf.int64
+    np.testing.assert_array_equal(idx.numpy(), [[0, 0], [1, 1]])
 
 
 def test_where_tf1_vector_condition_picks_rows():

@@ -96,6 +96,16 @@ def test_unknown_rank_reduction():
         np.testing.assert_allclose(sess.run(y, {x: np.ones((2, 5))}), [5, 5])
 
 
+@pytest.mark.parametrize("axis", [None, 0, 1, (0, 1)], ids=str)
+def test_float_mean_matches_numpy_bit_for_bit(axis):
+    x = np.random.RandomState(1).standard_normal((37, 13)).astype(np.float32)
+    y = tf.reduce_mean(x, axis=axis)
+    assert y.dtype == tf.float32
+    np.testing.assert_array_equal(y.numpy(), x.mean(axis=axis))
+    h = x.astype(np.float16)
+    np.testing.assert_array_equal(tf.reduce_mean(h, axis=axis).numpy(), h.mean(axis=axis))
+
+
 def test_integer_reductions_stay_integer():
     m = tf.reduce_mean(tf.constant([1, 2]))
     assert m.dtype == tf.int32 and m.numpy() == 1  # integer mean, as TF
