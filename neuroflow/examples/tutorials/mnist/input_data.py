@@ -19,6 +19,7 @@ import threading
 import numpy
 
 from ....core import dtypes
+from ....core.graph import get_default_graph
 from ....core.random_seed import get_seed
 from ....loaders import FASHION_MNIST, MNIST, find_mnist_npz, read_idx, read_npz
 
@@ -64,9 +65,8 @@ class DataSet:
 
     def __init__(self, images, labels, fake_data=False, one_hot=False, dtype=dtypes.float32,
                  reshape=True, seed=None):
-        seed1, seed2 = get_seed(seed)
-        # If op level seed is not set, use whatever graph level seed is returned (as TF1 does).
-        numpy.random.seed(seed1 if seed is None else seed2)
+        # TF1: numpy is seeded with ``seed``, else with the graph-level seed (None: at random)
+        numpy.random.seed(get_default_graph().seed if seed is None else get_seed(seed)[1])
         dtype = dtypes.as_dtype(dtype).base_dtype
         if dtype not in (dtypes.uint8, dtypes.float32):
             raise TypeError("Invalid image dtype %r, expected uint8 or float32" % dtype)
