@@ -474,7 +474,7 @@ def test_dropout_fed_keep_prob_new_mask_every_run():
     x = tf.placeholder(tf.float32, [None, 1000])
     y = tf.nn.dropout(x, keep_prob)
     assert y.shape.as_list() == [None, 1000]
-    ones = np.ones((4, 1000), np.float32)
+    ones = np.ones((10, 1000), np.float32)
     with tf.Session() as sess:
         a = sess.run(y, {x: ones, keep_prob: 0.5})
         b = sess.run(y, {x: ones, keep_prob: 0.5})

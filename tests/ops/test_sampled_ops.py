@@ -21,19 +21,21 @@ def test_log_uniform_sampler_unique_and_expected_counts():
     assert not all(np.array_equal(draws[0][0], d[0]) for d in draws[1:])  # new draw every run
     for sv, tv, sev in draws:
         assert len(set(sv.tolist())) == 10 and sv.min() >= 0 and sv.max() < 50
-        # expected counts are 1 - (1 - p) ** tries for one number of tries (>= 10) per draw
-        tries = np.log1p(-sev.astype(np.float64)) / np.log1p(-_p_log_uniform(sv, 50))
-        assert tries.min() >= 10 - 1e-3
-        np.testing.assert_allclose(tries, np.round(tries[0]), rtol=1e-3)
-        expected = -np.expm1(np.round(tries[0]) * np.log1p(-_p_log_uniform(true, 50)))
-        np.testing.assert_allclose(tv, expected, rtol=1e-5)
+        p_s, p_t = _p_log_uniform(sv, 50), _p_log_uniform(true, 50)
+        if np.allclose(sev, p_s * 10, rtol=1e-5):  # no repeat drawn: TF's p * num_sampled
+            np.testing.assert_allclose(tv, p_t * 10, rtol=1e-5)
+            continue
+        # else 1 - (1 - p) ** tries, for one number of tries (> 10) per draw
+        tries = next(k for k in range(11, 10000)
+                     if np.allclose(sev, -np.expm1(k * np.log1p(-p_s)), rtol=1e-4))
+        np.testing.assert_allclose(tv, -np.expm1(tries * np.log1p(-p_t)), rtol=1e-4)
 
 
 def test_log_uniform_sampler_distribution():
     s, te, se = tf.nn.log_uniform_candidate_sampler([[1]], 1, 40000, unique=False, range_max=8)
     v = s.numpy()
     freq = np.bincount(v, minlength=8) / v.size
-    np.testing.assert_allclose(freq, _p_log_uniform(np.arange(8), 8), atol=0.01)
+    np.testing.assert_allclose(freq, _p_log_uniform(np.arange(8), 8), atol=0.015)
     np.testing.assert_allclose(se.numpy(), _p_log_uniform(v, 8) * 40000, rtol=1e-5)
     np.testing.assert_allclose(te.numpy(), [[_p_log_uniform(1, 8) * 40000]], rtol=1e-5)
 
@@ -41,7 +43,7 @@ def test_log_uniform_sampler_distribution():
 def test_uniform_sampler_and_seed():
     s, te, se = tf.nn.uniform_candidate_sampler([[1], [2]], 1, 30000, unique=False, range_max=5)
     freq = np.bincount(s.numpy(), minlength=5) / 30000
-    np.testing.assert_allclose(freq, 0.2, atol=0.01)
+    np.testing.assert_allclose(freq, 0.2, atol=0.015)
     np.testing.assert_allclose(se.numpy(), 30000 / 5)
     labels = tf.placeholder(tf.int64, [None, 1])
     tf.set_random_seed(5)
