@@ -1,7 +1,7 @@
 """Clipping: clip_by_value, clip_by_norm, clip_by_average_norm, global_norm, clip_by_global_norm."""
 from ._base import Operation, convert_to_tensor, dims, get_array_module, sum_to_like
-from .math_ops import (_raise_incompatible, cast, check_same_dtype, greater, less, logical_or,
-                       maximum, minimum, rsqrt, sqrt, where_v2, zeros_like_)
+from .math_ops import (_raise_incompatible, _zeros_like, cast, check_same_dtype, greater, less,
+                       logical_or, maximum, minimum, rsqrt, sqrt, where_v2)
 from .reduce_ops import reduce_sum
 
 
@@ -17,7 +17,7 @@ class ClipByValue(Operation):
 
     def backward(self, gy):
         x, lo, hi = self.inputs
-        z = zeros_like_(gy)
+        z = _zeros_like(gy)
         below, above = less(x, lo), greater(x, hi)
         gx = where_v2(logical_or(below, above), z, gy)
         return (sum_to_like(gx, x), sum_to_like(where_v2(below, gy, z), lo),

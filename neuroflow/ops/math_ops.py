@@ -143,7 +143,7 @@ class Pow(_Binary):
         gx0 = gy * x1 * pow(x0, x1 - 1)
         # d/dy x^y = x^y log x, taken as 0 where x <= 0 (as TF) so no NaN leaks in
         pos = greater(x0, 0)
-        gx1 = gy * y * where(pos, log(where(pos, x0, ones_like_(x0))), zeros_like_(x0))
+        gx1 = gy * y * where_v2(pos, log(where_v2(pos, x0, _ones_like(x0))), _zeros_like(x0))
         return sum_to_like(gx0, x0), sum_to_like(gx1, x1)
 
 
@@ -156,7 +156,7 @@ class Maximum(_Binary):
     def backward(self, gy):
         x0, x1 = self.inputs
         m = greater_equal(x0, x1)  # ties go to x, as TF
-        z = zeros_like_(gy)
+        z = _zeros_like(gy)
         return sum_to_like(where(m, gy, z), x0), sum_to_like(where(m, z, gy), x1)
 
 
@@ -169,7 +169,7 @@ class Minimum(_Binary):
     def backward(self, gy):
         x0, x1 = self.inputs
         m = less_equal(x0, x1)
-        z = zeros_like_(gy)
+        z = _zeros_like(gy)
         return sum_to_like(where(m, gy, z), x0), sum_to_like(where(m, z, gy), x1)
 
 
@@ -368,10 +368,12 @@ def pow(x, y, name=None):  # noqa: A001 - TF's name
 
 
 def maximum(x, y, name=None):
+    """max(x, y) elementwise, with broadcasting (``tf.maximum``); ties send the gradient to x."""
     return Maximum()(x, y, name=name or "Maximum")
 
 
 def minimum(x, y, name=None):
+    """min(x, y) elementwise, with broadcasting (``tf.minimum``); ties send the gradient to x."""
     return Minimum()(x, y, name=name or "Minimum")
 
 
@@ -416,7 +418,7 @@ def xlog1py(x, y, name=None):
 def reciprocal_no_nan(x, name=None):
     """1 / x, returning 0 where x is 0 (``tf.math.reciprocal_no_nan``)."""
     x = convert_to_tensor(x)
-    return div_no_nan(ones_like_(x), x, name=name or "reciprocal_no_nan")
+    return div_no_nan(_ones_like(x), x, name=name or "reciprocal_no_nan")
 
 
 def polyval(coeffs, x, name=None):
@@ -425,7 +427,7 @@ def polyval(coeffs, x, name=None):
         raise ValueError(f"Argument coeffs must be list type found {type(coeffs)}.")
     x = convert_to_tensor(x)
     if not coeffs:
-        return zeros_like_(x)
+        return _zeros_like(x)
     y = convert_to_tensor(coeffs[0], dtype_hint=x.dtype)
     for c in coeffs[1:]:
         y = y * x + c
@@ -448,7 +450,7 @@ def real(input, name=None):  # noqa: A002
 
 def imag(input, name=None):  # noqa: A002
     """The imaginary part: zeros for real tensors (``tf.imag``)."""
-    return zeros_like_(conj(input))
+    return _zeros_like(conj(input))
 
 
 def scalar_mul(scalar, x, name=None):
@@ -503,22 +505,27 @@ def saturate_cast(value, dtype, name=None):
 
 
 def to_float(x, name="ToFloat"):
+    """TF1 ``tf.to_float``: cast to float32."""
     return cast(x, dtypes.float32, name)
 
 
 def to_double(x, name="ToDouble"):
+    """TF1 ``tf.to_double``: cast to float64."""
     return cast(x, dtypes.float64, name)
 
 
 def to_int32(x, name="ToInt32"):
+    """TF1 ``tf.to_int32``: cast to int32 (floats truncate toward zero)."""
     return cast(x, dtypes.int32, name)
 
 
 def to_int64(x, name="ToInt64"):
+    """TF1 ``tf.to_int64``: cast to int64 (floats truncate toward zero)."""
     return cast(x, dtypes.int64, name)
 
 
 def to_bfloat16(x, name="ToBFloat16"):
+    """TF1 ``tf.to_bfloat16``: cast to bfloat16."""
     return cast(x, dtypes.bfloat16, name)
 
 
@@ -679,42 +686,52 @@ LogicalNot = _unary("LogicalNot", lambda xp, x: xp.logical_not(x), None, float_o
 
 
 def equal(x, y, name=None):
+    """x == y elementwise, as a bool tensor (``tf.equal``)."""
     return Equal()(x, y, name=name or "Equal")
 
 
 def not_equal(x, y, name=None):
+    """x != y elementwise, as a bool tensor (``tf.not_equal``)."""
     return NotEqual()(x, y, name=name or "NotEqual")
 
 
 def less(x, y, name=None):
+    """x < y elementwise, as a bool tensor (``tf.less``)."""
     return Less()(x, y, name=name or "Less")
 
 
 def less_equal(x, y, name=None):
+    """x <= y elementwise, as a bool tensor (``tf.less_equal``)."""
     return LessEqual()(x, y, name=name or "LessEqual")
 
 
 def greater(x, y, name=None):
+    """x > y elementwise, as a bool tensor (``tf.greater``)."""
     return Greater()(x, y, name=name or "Greater")
 
 
 def greater_equal(x, y, name=None):
+    """x >= y elementwise, as a bool tensor (``tf.greater_equal``)."""
     return GreaterEqual()(x, y, name=name or "GreaterEqual")
 
 
 def logical_and(x, y, name=None):
+    """x AND y for bool tensors, with broadcasting (``tf.logical_and``)."""
     return LogicalAnd()(x, y, name=name or "LogicalAnd")
 
 
 def logical_or(x, y, name=None):
+    """x OR y for bool tensors, with broadcasting (``tf.logical_or``)."""
     return LogicalOr()(x, y, name=name or "LogicalOr")
 
 
 def logical_xor(x, y, name=None):
+    """x XOR y for bool tensors, with broadcasting (``tf.logical_xor``)."""
     return LogicalXor()(x, y, name=name or "LogicalXor")
 
 
 def logical_not(x, name=None):
+    """NOT x for a bool tensor (``tf.logical_not``)."""
     x = convert_to_tensor(x)
     if x.dtype is not dtypes.bool_:
         raise TypeError(f"Input 'x' of 'LogicalNot' Op has type {x.dtype.name} that does not match "
@@ -734,7 +751,7 @@ class Select(Operation):
 
     def backward(self, gy):
         c, x, y = self.inputs
-        z = zeros_like_(gy)
+        z = _zeros_like(gy)
         return None, sum_to_like(where_v2(c, gy, z), x), sum_to_like(where_v2(c, z, gy), y)
 
 
@@ -780,12 +797,12 @@ select_v2 = where_v2
 
 
 # helpers for gradient formulas (imported lazily: array_ops imports this module)
-def ones_like_(x):
+def _ones_like(x):
     from .array_ops import ones_like
     return ones_like(x)
 
 
-def zeros_like_(x):
+def _zeros_like(x):
     from .array_ops import zeros_like
     return zeros_like(x)
 

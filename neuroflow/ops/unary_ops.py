@@ -139,6 +139,7 @@ class Polygamma(_Unary):
 
 
 def negative(x, name=None):
+    """-x elementwise (``tf.negative``)."""
     return Neg()(x, name=name or "Neg")
 
 
@@ -146,90 +147,112 @@ neg = negative
 
 
 def abs(x, name=None):  # noqa: A001
+    """|x| elementwise (``tf.abs``)."""
     return Abs()(x, name=name or "Abs")
 
 
 def sign(x, name=None):
+    """-1, 0 or 1 by the sign of x (``tf.sign``); its gradient is zero, as TF."""
     return Sign()(x, name=name or "Sign")
 
 
 def square(x, name=None):
+    """x * x elementwise (``tf.square``)."""
     return Square()(x, name=name or "Square")
 
 
 def sqrt(x, name=None):
+    """The square root of x (``tf.sqrt``)."""
     return Sqrt()(x, name=name or "Sqrt")
 
 
 def rsqrt(x, name=None):
+    """1 / sqrt(x) (``tf.rsqrt``)."""
     return Rsqrt()(x, name=name or "Rsqrt")
 
 
 def exp(x, name=None):
+    """e ** x (``tf.exp``)."""
     return Exp()(x, name=name or "Exp")
 
 
 def expm1(x, name=None):
+    """exp(x) - 1, accurate near 0 (``tf.expm1``)."""
     return Expm1()(x, name=name or "Expm1")
 
 
 def log(x, name=None):
+    """The natural logarithm of x (``tf.log``)."""
     return Log()(x, name=name or "Log")
 
 
 def log1p(x, name=None):
+    """log(1 + x), accurate near 0 (``tf.log1p``)."""
     return Log1p()(x, name=name or "Log1p")
 
 
 def reciprocal(x, name=None):
+    """1 / x (``tf.reciprocal``)."""
     return Reciprocal()(x, name=name or "Reciprocal")
 
 
 def sin(x, name=None):
+    """sin(x) (``tf.sin``)."""
     return Sin()(x, name=name or "Sin")
 
 
 def cos(x, name=None):
+    """cos(x) (``tf.cos``)."""
     return Cos()(x, name=name or "Cos")
 
 
 def tan(x, name=None):
+    """tan(x) (``tf.tan``)."""
     return Tan()(x, name=name or "Tan")
 
 
 def asin(x, name=None):
+    """arcsin(x) (``tf.asin``)."""
     return Asin()(x, name=name or "Asin")
 
 
 def acos(x, name=None):
+    """arccos(x) (``tf.acos``)."""
     return Acos()(x, name=name or "Acos")
 
 
 def atan(x, name=None):
+    """arctan(x) (``tf.atan``)."""
     return Atan()(x, name=name or "Atan")
 
 
 def sinh(x, name=None):
+    """sinh(x) (``tf.sinh``)."""
     return Sinh()(x, name=name or "Sinh")
 
 
 def cosh(x, name=None):
+    """cosh(x) (``tf.cosh``)."""
     return Cosh()(x, name=name or "Cosh")
 
 
 def asinh(x, name=None):
+    """arcsinh(x) (``tf.asinh``)."""
     return Asinh()(x, name=name or "Asinh")
 
 
 def acosh(x, name=None):
+    """arccosh(x) (``tf.acosh``)."""
     return Acosh()(x, name=name or "Acosh")
 
 
 def atanh(x, name=None):
+    """arctanh(x) (``tf.atanh``)."""
     return Atanh()(x, name=name or "Atanh")
 
 
 def tanh(x, name=None):
+    """tanh(x) (``tf.tanh``)."""
     return Tanh()(x, name=name or "Tanh")
 
 
@@ -249,6 +272,7 @@ def erf(x, name=None):
 
 
 def erfc(x, name=None):
+    """1 - erf(x), the complementary error function (``tf.erfc``)."""
     return Erfc()(x, name=name or "Erfc")
 
 
@@ -284,10 +308,12 @@ def ndtri(x, name=None):
 
 
 def floor(x, name=None):
+    """The largest integer <= x (``tf.floor``); no gradient."""
     return Floor()(x, name=name or "Floor")
 
 
 def ceil(x, name=None):
+    """The smallest integer >= x (``tf.ceil``); no gradient."""
     return Ceil()(x, name=name or "Ceil")
 
 
@@ -297,18 +323,22 @@ def round(x, name=None):  # noqa: A001
 
 
 def rint(x, name=None):
+    """The nearest integer, halves to even (``tf.rint``); no gradient."""
     return Rint()(x, name=name or "Rint")
 
 
 def is_nan(x, name=None):
+    """True where x is NaN (``tf.is_nan``)."""
     return IsNan()(x, name=name or "IsNan")
 
 
 def is_inf(x, name=None):
+    """True where x is +inf or -inf (``tf.is_inf``)."""
     return IsInf()(x, name=name or "IsInf")
 
 
 def is_finite(x, name=None):
+    """True where x is neither inf nor NaN (``tf.is_finite``)."""
     return IsFinite()(x, name=name or "IsFinite")
 
 
