@@ -106,6 +106,21 @@ def test_float_mean_matches_numpy_bit_for_bit(axis):
     np.testing.assert_array_equal(tf.reduce_mean(h, axis=axis).numpy(), h.mean(axis=axis))
 
 
+@pytest.mark.parametrize("fn,grad", [
+    (lambda x: tf.reduce_sum(x), lambda v: np.ones_like(v)),
+    (lambda x: tf.reduce_mean(x, 1), lambda v: np.full_like(v, 1 / v.shape[1])),
+    (lambda x: tf.reduce_max(x), lambda v: (v == v.max()).astype(v.dtype)),
+    (lambda x: tf.reduce_prod(x), lambda v: np.prod(v) / v),
+    (lambda x: tf.reduce_logsumexp(x), lambda v: np.exp(v) / np.exp(v).sum())],
+    ids=["sum", "mean", "max", "prod", "logsumexp"])
+def test_gradients_on_unknown_rank(fn, grad):
+    x = tf.placeholder(tf.float32)
+    g, = tf.gradients(fn(x), x)
+    v = np.arange(1.0, 7.0, dtype=np.float32).reshape(2, 3)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(g, {x: v}), grad(v), rtol=1e-5)
+
+
 def test_integer_reductions_stay_integer():
     m = tf.reduce_mean(tf.constant([1, 2]))
     assert m.dtype == tf.int32 and m.numpy() == 1  # integer mean, as TF
