@@ -88,7 +88,7 @@ def _partial_shape(t):
     if op.type == "ConcatV2":
         parts = [_partial_shape(x) for x in op.inputs]
         return None if any(p is None for p in parts) else [e for p in parts for e in p]
-    if op.type == "StridedSlice" and len(op.inputs) == 1 and op.inputs[0].op.type == "Shape":
+    if _slice_of_shape(op):
         k = op.key[0] if len(op.key) == 2 and op.key[1] is Ellipsis else None
         s = _partial_shape(op.inputs[0])
         if isinstance(k, slice) and s is not None:
@@ -104,12 +104,18 @@ def _scalar_dim(x):
     if v is not None:
         return int(v) if np.ndim(v) == 0 else None
     op = x.op
-    if op.type == "StridedSlice" and len(op.inputs) == 1 and op.inputs[0].op.type == "Shape":
+    if _slice_of_shape(op):
         k = op.key[0] if len(op.key) == 2 and op.key[1] is Ellipsis else None
         s = _partial_shape(op.inputs[0])
         if isinstance(k, int) and s is not None and -len(s) <= k < len(s):
             return s[k]
     return None
+
+
+def _slice_of_shape(op):
+    """A static one-axis slice (``tf.shape(x)[i]``, ``tf.shape(x)[1:]``) of a Shape op."""
+    return (op.type == "StridedSlice" and len(op.inputs) == 1 and hasattr(op, "key")
+            and op.inputs[0].op.type == "Shape")
 
 
 def _dims_of(entries):

@@ -410,20 +410,6 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
     return Transpose(tuple(a % n for a in p))._build((x,), name)
 
 
-def matrix_transpose(a, name="matrix_transpose", conjugate=False):
-    """Transposes the last two dimensions (``tf.matrix_transpose``, ``tf.linalg.transpose``)."""
-    x = convert_to_tensor(a)
-    d = dims(x)
-    if d is None:
-        raise NotImplementedError("tf.matrix_transpose of a tensor of unknown rank is not "
-                                  "supported by neuroflow yet.")
-    if len(d) < 2:
-        raise ValueError(f"Argument `a` should be a (batch) matrix with rank >= 2. Received: a={x}")
-    perm = tuple(builtins.range(len(d) - 2)) + (len(d) - 1, len(d) - 2)
-    return Transpose(perm)._build((x,), name)
-
-
-
 # ==================================================================== where(condition)
 class WhereIndices(Operation):
     """The coordinates of the true (non-zero) elements, int64 [n, rank]."""
@@ -451,6 +437,6 @@ from .manip_ops import *  # noqa: E402,F401,F403
 from .slice_ops import _getitem, slice, strided_slice  # noqa: E402,F401
 
 __all__ = (["shape", "size", "rank", "identity", "stop_gradient", "reshape", "squeeze",
-            "expand_dims", "transpose", "matrix_transpose", "where_indices", "slice",
+            "expand_dims", "transpose", "where_indices", "slice",
             "strided_slice"]
            + _fill.__all__ + _join.__all__ + _manip.__all__)

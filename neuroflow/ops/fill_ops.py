@@ -80,7 +80,7 @@ def zeros(shape, dtype=dtypes.float32, name=None):
       >>> tf.zeros([2, 3]).shape
       TensorShape([2, 3])
     """
-    dt = dtypes.as_dtype(dtype)
+    dt = dtypes.as_dtype(dtype or dtypes.float32)
     s = _static_ints(shape, "shape")
     if s is None:
         return fill(shape, np.zeros((), dt._np), name=name or "zeros", dtype=dt)
@@ -89,7 +89,7 @@ def zeros(shape, dtype=dtypes.float32, name=None):
 
 def ones(shape, dtype=dtypes.float32, name=None):
     """A tensor of ones (``tf.ones``)."""
-    dt = dtypes.as_dtype(dtype)
+    dt = dtypes.as_dtype(dtype or dtypes.float32)
     s = _static_ints(shape, "shape")
     if s is None:
         return fill(shape, np.ones((), dt._np), name=name or "ones", dtype=dt)

@@ -120,10 +120,6 @@ def test_transpose_static_shape_and_errors():
         tf.transpose(x, [1, 0])
 
 
-def test_matrix_transpose():
-    check_op(lambda x: tf.matrix_transpose(x), lambda x: np.swapaxes(x, -1, -2), [(2, 3, 4)])
-
-
 @pytest.mark.parametrize("axis", [0, 1, 2, -1, -3])
 def test_expand_dims(axis):
     check_op(lambda x: tf.expand_dims(x, axis), lambda x: np.expand_dims(x, axis), [(2, 3)])

@@ -1,4 +1,4 @@
-"""tile, pad, reverse, roll, broadcast_to, meshgrid, diagonals and band_part."""
+"""tile, pad, reverse, roll, broadcast_to, meshgrid."""
 import numpy as np
 import pytest
 
@@ -126,38 +126,3 @@ def test_meshgrid_two_inputs_shapes():
     a = tf.placeholder(tf.float32, [None])
     P, Q = tf.meshgrid(a, tf.zeros([4]), indexing="ij")
     assert P.shape.as_list() == [None, 4]
-
-
-def test_diag_and_diag_part():
-    check_op(tf.diag, lambda x: np.diag(x), [(4,)], double_backward=True)
-    check_op(tf.diag, lambda x: np.einsum("ij,ik,jl->ijkl", x, np.eye(2), np.eye(3)), [(2, 3)])
-    check_op(tf.diag_part, lambda x: np.diagonal(x), [(3, 3)], double_backward=True)
-    check_op(tf.diag_part, lambda x: np.einsum("ijij->ij", x), [(2, 3, 2, 3)])
-
-
-def test_matrix_diag_family():
-    def mdiag(x):
-        out = np.zeros(x.shape + x.shape[-1:])
-        i = np.arange(x.shape[-1])
-        out[..., i, i] = x
-        return out
-    check_op(tf.matrix_diag, mdiag, [(2, 3)], double_backward=True)
-    check_op(tf.matrix_diag_part, lambda x: np.diagonal(x, axis1=-2, axis2=-1), [(2, 3, 4)],
-             double_backward=True)
-
-    def setd(x, d):
-        y = x.copy()
-        i = np.arange(d.shape[-1])
-        y[..., i, i] = d
-        return y
-    check_op(tf.matrix_set_diag, setd, [(2, 3, 3), (2, 3)], double_backward=True)
-
-
-@pytest.mark.parametrize("lower,upper", [(0, -1), (-1, 0), (1, 1), (0, 0), (-1, -1), (2, 0)])
-def test_matrix_band_part(lower, upper):
-    def ref(x):
-        m, n = x.shape[-2:]
-        i, j = np.arange(m)[:, None], np.arange(n)[None, :]
-        keep = ((lower < 0) | (i - j <= lower)) & ((upper < 0) | (j - i <= upper))
-        return np.where(keep, x, 0.0)
-    check_op(lambda x: tf.matrix_band_part(x, lower, upper), ref, [(2, 4, 5)], double_backward=True)
