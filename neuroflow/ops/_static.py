@@ -3,16 +3,17 @@
 Shared by the array op modules: an op that takes a shape, axis or size argument uses these to
 build a static op when the argument is known and to infer static dims when it is only partly known.
 """
+from ..core.backend import to_numpy
 from ..core.shape import Dimension, TensorShape
 from ._base import Tensor, convert_to_tensor, dims, np
 
 
 def _const(t):
-    """The value of a tensor known at build time (an eager value or a Const), else None."""
+    """A tensor's value known at build time (eager value or Const), on the host; else None."""
     v = t._value
     if v is None and t.op.type == "Const":
         v = t.op.value
-    return v
+    return None if v is None else to_numpy(v)
 
 
 def _static_ints(v, what="shape"):

@@ -3,6 +3,7 @@
 Gathers read rows of a (params reshaped to a matrix) at linear row indices; their gradients add
 gy's rows back at those indices (duplicates summed) into zeros of params' shape.
 """
+from ..core.backend import to_numpy
 from ._base import Operation, convert_to_tensor, dims, get_array_module, np
 from ._static import _int_arg, _ls, _static_ints
 
@@ -31,9 +32,10 @@ def _check_index_dtype(t, op, arg="indices"):
 
 
 def _out_of_range(indices, n):
-    bad = np.argwhere((np.asarray(indices) < 0) | (np.asarray(indices) >= n))[0]
+    indices = to_numpy(indices)
+    bad = np.argwhere((indices < 0) | (indices >= n))[0]
     pos = ",".join(str(int(i)) for i in bad)
-    return ValueError(f"indices[{pos}] = {int(np.asarray(indices)[tuple(bad)])} is not in [0, {n})")
+    return ValueError(f"indices[{pos}] = {int(indices[tuple(bad)])} is not in [0, {n})")
 
 
 def _check_range(xp, indices, n):
@@ -157,7 +159,7 @@ def _nd_rows(shape, indices, batch_dims, xp):
             bad = j
             break
     if bad is not None:
-        flat = np.asarray(indices).reshape(-1, k)
+        flat = to_numpy(indices).reshape(-1, k)
         lim = np.array(lead)
         r = int(np.argwhere(((flat < 0) | (flat >= lim)).any(axis=1))[0, 0])
         bad = ", ".join(str(int(v)) for v in flat[r])

@@ -6,7 +6,7 @@ tensor (``tf.shape(x)``): it is then the op's first input.
 """
 from ..core import backend
 from ..core.random_seed import get_seed
-from ._base import Operation, Tensor, convert_to_tensor, dims, dtypes, np
+from ._base import Operation, Tensor, convert_to_tensor, dims, dtypes, get_array_module, np
 from ._static import _const, _dims_of, _int_arg, _partial_shape, _static_ints
 
 
@@ -114,7 +114,9 @@ class RandomShuffle(_Random):
         return [(dims(x), x.dtype)]
 
     def draw(self, rng, x):
-        return x[rng.permutation(x.shape[0])] if x.ndim else x
+        if not x.ndim:
+            return x
+        return x[get_array_module(x).asarray(rng.permutation(x.shape[0]))]
 
 
 class Multinomial(_Random):

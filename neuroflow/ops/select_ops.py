@@ -23,7 +23,9 @@ class OneHot(Operation):
         a = indices.ndim if self.axis == -1 else self.axis
         r = xp.arange(self.depth).reshape((self.depth,) + (1,) * (indices.ndim - a))
         hit = xp.expand_dims(indices, a) == r  # out-of-range and negative indices hit nothing
-        return hit.astype(self.dtype._np) if self.plain else xp.where(hit, self.on, self.off)
+        if self.plain:
+            return hit.astype(self.dtype._np)
+        return xp.where(hit, xp.asarray(self.on), xp.asarray(self.off))
 
     def infer(self, indices):
         d = dims(indices)
