@@ -1,15 +1,23 @@
 """Joining and splitting tensors: concat, stack (pack), unstack (unpack), split."""
 import builtins
 
+from ..core.tensor import dtype_of_value
 from ._base import Operation, Tensor, convert_to_tensor, dims, get_array_module, np
 from ._static import _const, _int_arg, _ls
 from .fill_ops import zeros_like
 
 
 def _same_dtype(values, op_type):
-    """Converts a list of values; Python numbers take the dtype of the first tensor among them."""
+    """Converts a list of values; Python numbers take the dtype of the first tensor among them
+    (or, with no tensor at all, the dtype of the whole list as one constant: [1, 2.5] is float)."""
     first = next((v for v in values if isinstance(v, Tensor) or hasattr(v, "_as_tensor")), None)
-    hint = convert_to_tensor(first).dtype if first is not None else None
+    if first is not None:
+        hint = convert_to_tensor(first).dtype
+    else:
+        try:
+            hint = dtype_of_value(list(values))
+        except TypeError:
+            hint = None
     xs = [convert_to_tensor(v, dtype_hint=hint) for v in values]
     if len({x.dtype for x in xs}) > 1:
         raise TypeError(f"Tensors in list passed to 'values' of '{op_type}' Op have types "

@@ -207,6 +207,9 @@ def test_stack_python_numbers_and_tensors():
     v = tf.pack([tf.constant(1.0), 2.0])
     np.testing.assert_array_equal(v.numpy(), [1.0, 2.0])
     np.testing.assert_array_equal(tf.convert_to_tensor([tf.constant(1), 2]).numpy(), [1, 2])
+    mixed = tf.stack([1, 2.5])
+    assert mixed.dtype == tf.float32 and mixed.numpy().tolist() == [1.0, 2.5]
+    assert tf.concat([[1], [2.5, 3]], 0).dtype == tf.float32
     with pytest.raises(TypeError, match="don't all match"):
         tf.stack([tf.constant(1.0), tf.constant(1)])
     n = tf.placeholder(tf.int32, [])

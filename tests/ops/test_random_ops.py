@@ -106,6 +106,18 @@ def test_eager_set_seed_makes_draws_reproducible():
     np.testing.assert_array_equal(tf.random.normal([2]).numpy(), b1)
 
 
+def test_eager_op_seed_continues_its_stream_and_restarts_on_set_seed():
+    tf.random.set_seed(None)
+    a1 = tf.random.uniform([3], seed=1).numpy()
+    a2 = tf.random.uniform([3], seed=1).numpy()
+    assert not np.array_equal(a1, a2)
+    tf.random.set_seed(None)
+    np.testing.assert_array_equal(tf.random.uniform([3], seed=1).numpy(), a1)
+    np.testing.assert_array_equal(tf.random.uniform([3], seed=1).numpy(), a2)
+    u1 = tf.random.uniform([3]).numpy()
+    assert not np.array_equal(u1, tf.random.uniform([3]).numpy())
+
+
 def test_fed_shape():
     x = tf.placeholder(tf.float32, [None, 3])
     eps = tf.random_normal(tf.shape(x))
