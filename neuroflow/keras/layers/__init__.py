@@ -20,7 +20,8 @@ def _registry():
 
 def serialize(layer):
     """``{'class_name': ..., 'config': ...}`` for a layer."""
-    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+    name = getattr(layer, "_keras_class_name", type(layer).__name__)
+    return {"class_name": name, "config": layer.get_config()}
 
 
 def deserialize(config, custom_objects=None):
@@ -28,8 +29,8 @@ def deserialize(config, custom_objects=None):
     name = config["class_name"]
     cls = (custom_objects or {}).get(name)
     if cls is None:
-        from .. import models  # noqa: F401 - registers Sequential / Model / Functional
-        cls = _registry().get(name)
+        from .. import models
+        cls = models.Model if name == "Functional" else _registry().get(name)
     if cls is None:
         raise ValueError(f"Unknown layer: {name}. Please ensure this object is passed to the "
                          "`custom_objects` argument.")

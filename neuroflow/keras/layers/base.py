@@ -348,7 +348,7 @@ class Layer:
         from ...core.graph import Graph
         from ...core.op import Placeholder
         shapes = input_shape if isinstance(input_shape, list) else [input_shape]
-        with Graph().as_default(), context.symbolic():
+        with context.symbolic(), Graph().as_default():
             phs = [Placeholder(_dtype_obj(self.dtype), TensorShape(s))._build((), "x") for s in shapes]
             with no_record():
                 out = self(phs if isinstance(input_shape, list) else phs[0])
@@ -529,7 +529,7 @@ def _symbolic_ctx(flat, scope):
         yield
         return
     g = next((t.op.graph for t in flat if t.op.graph is not None), get_default_graph())
-    with g.as_default(), context.symbolic(), g.name_scope(scope + "/"):
+    with context.symbolic(), g.as_default(), g.name_scope(scope + "/"):
         yield
 
 

@@ -50,10 +50,15 @@ class InputLayer(Layer):
         self.sparse, self.ragged = sparse, ragged
         self.built = True
         g = K.get_graph()
-        with g.as_default(), context.symbolic():
+        with context.symbolic(), g.as_default():
             t = Placeholder(dtypes.as_dtype(self.dtype), TensorShape(self._batch_input_shape))._build(
                 (), self.name)
         self._add_node([], t, (), {})
+
+    @property
+    def output_shape(self):
+        """[(None, ...)]: a list, as tf.keras 2.x reports it (and prints it in summary())."""
+        return [self._batch_input_shape]
 
     def get_config(self):
         return {"batch_input_shape": self._batch_input_shape, "dtype": self.dtype,

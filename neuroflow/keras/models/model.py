@@ -133,7 +133,7 @@ class Model(Layer, TrainingMixin):
                              "`Model` subclass.")
         shapes = input_shape if isinstance(input_shape, list) and input_shape and \
             isinstance(input_shape[0], (list, tuple, TensorShape)) else [input_shape]
-        with Graph().as_default(), context.symbolic(), no_record():
+        with context.symbolic(), Graph().as_default(), no_record():
             phs = [Placeholder(_dt(self.dtype), TensorShape(s))._build((), "x") for s in shapes]
             self.call(phs if len(phs) > 1 else phs[0])
         self._build_input_shape = input_shape

@@ -198,13 +198,15 @@ class TrainingMixin:
     def _build_step(self, mode, xs, ys, with_sw):
         """Traces the model and compiles a plan for 'train', 'test' or 'predict'."""
         from .. import losses as L
-        from ...core.gradients import gradients
+        from ...ops.array_ops import identity
         from ...ops.math_ops import add_n
         from ...ops.reduce_ops import reduce_mean
         g = Graph()
-        with g.as_default(), context.symbolic(), no_record():
+        with context.symbolic(), g.as_default(), no_record():
             phs = self._input_placeholders(xs)
             outs = self._trace(phs, training=(mode == "train"))
+            ph_ids = {id(p) for p in phs}
+            outs = [identity(o) if id(o) in ph_ids else o for o in outs]   # a plan fetches ops
             if mode == "predict":
                 return Plan(outs, phs, EagerContext())
             names = self._output_names(len(outs))
