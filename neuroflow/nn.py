@@ -14,10 +14,12 @@ from .ops import nn_ops as N
 from .ops.array_ops import _static_ints, concat, ones_like, zeros_like
 from .ops.math_ops import sigmoid, tanh  # noqa: F401 - tf.nn.sigmoid / tf.nn.tanh
 from .ops.reduce_ops import reduce_mean, reduce_sum
-from .ops.nn_norm import (batch_normalization, fused_batch_norm, l2_normalize,  # noqa: F401
+from .ops.nn_norm import (batch_norm_with_global_normalization, batch_normalization,  # noqa: F401
+                          fused_batch_norm, l2_normalize,
                           local_response_normalization, lrn, moments, normalize_moments,
                           sufficient_statistics, weighted_moments)
-from .ops.sampled_ops import (compute_accidental_hits, log_uniform_candidate_sampler,  # noqa: F401
+from .ops.sampled_ops import (all_candidate_sampler, compute_accidental_hits,  # noqa: F401
+                              fixed_unigram_candidate_sampler, log_uniform_candidate_sampler,
                               nce_loss, sampled_softmax_loss, uniform_candidate_sampler)
 
 __all__ = []
@@ -506,8 +508,23 @@ def _shard_ids(shards, ids, strategy):
     return gather(offsets, M.floormod(ids, n)) + M.floordiv(ids, n)
 
 
+# tf.nn names defined in other modules (convolution and pooling, RNNs ...): found on first use, so
+# a module that is missing or broken does not stop `import neuroflow`
+_ELSEWHERE = ("neuroflow.ops.conv_nn",)
+
+
 def __getattr__(name):
-    if name.startswith("__"):
+    if name.startswith("_"):
         raise AttributeError(name)
+    import importlib
+    for mod in _ELSEWHERE:
+        try:
+            m = importlib.import_module(mod)
+        except ImportError:
+            continue
+        v = vars(m).get(name)
+        if callable(v) and getattr(v, "__module__", None) == mod:
+            globals()[name] = v
+            return v
     raise AttributeError(f"module 'tensorflow.nn' has no attribute '{name}': tf.nn.{name} is not "
                          "supported by neuroflow yet")

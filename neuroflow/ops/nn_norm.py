@@ -118,6 +118,17 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
         return x * inv + shift
 
 
+def batch_norm_with_global_normalization(t=None, m=None, v=None, beta=None, gamma=None,
+                                         variance_epsilon=None, scale_after_normalization=None,
+                                         name=None, input=None, mean=None,  # noqa: A002
+                                         variance=None):
+    """TF1's older batch normalization: ``batch_normalization`` with gamma only if asked."""
+    t, m, v = _pick(t, input, "t", "input"), _pick(m, mean, "m", "mean"), \
+        _pick(v, variance, "v", "variance")
+    return batch_normalization(t, m, v, beta, gamma if scale_after_normalization else None,
+                               variance_epsilon, name or "batchnorm")
+
+
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     """x / sqrt(max(sum(x ** 2, axis), epsilon)) (``tf.nn.l2_normalize``; TF1's ``dim`` too)."""
     ax = _pick(axis, dim, "axis", "dim")

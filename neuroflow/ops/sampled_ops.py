@@ -20,12 +20,15 @@ class CandidateSampler(Operation):
     differentiable = False
     multi_output = True
 
-    def __init__(self, kind, num_sampled, unique, range_max, seed):
+    def __init__(self, kind, num_sampled, unique, range_max, seed, probs=None):
         self.kind, self.num_sampled, self.unique = kind, num_sampled, unique
         self.range_max = range_max
-        self.type = {"log_uniform": "LogUniformCandidateSampler",
-                     "uniform": "UniformCandidateSampler"}[kind]
+        self.type = {"log_uniform": "LogUniformCandidateSampler", "all": "AllCandidateSampler",
+                     "uniform": "UniformCandidateSampler",
+                     "unigram": "FixedUnigramCandidateSampler"}[kind]
         self.seeds = get_seed(seed)
+        self.probs = probs  # "unigram": the probability of each class
+        self.cdf = None if probs is None else np.cumsum(probs)
 
     def infer(self, true_classes):
         return [((self.num_sampled,), dtypes.int64), (dims(true_classes), dtypes.float32),
@@ -38,6 +41,8 @@ class CandidateSampler(Operation):
     def probability(self, v):
         if self.kind == "uniform":
             return np.full(np.shape(v), 1.0 / self.range_max)
+        if self.kind == "unigram":
+            return self.probs[np.asarray(v)]
         v = np.asarray(v, np.float64)
         return np.log((v + 2.0) / (v + 1.0)) / math.log(self.range_max + 1)
 
@@ -45,11 +50,17 @@ class CandidateSampler(Operation):
         if self.kind == "uniform":
             return rng.integers(0, self.range_max, size=(n,)).astype(np.int64)
         u = rng.random((n,), dtype=np.float64)
+        if self.kind == "unigram":
+            idx = np.searchsorted(self.cdf, u * self.cdf[-1], side="right")
+            return np.minimum(idx, self.range_max - 1).astype(np.int64)
         return (np.exp(u * math.log(self.range_max + 1)).astype(np.int64) - 1) % self.range_max
 
     def draw(self, rng, true_classes):
         xp = get_array_module(true_classes)
         n = self.num_sampled
+        if self.kind == "all":  # every class once, each expected once
+            return (xp.arange(n, dtype=np.int64), xp.ones(true_classes.shape, np.float32),
+                    xp.ones((n,), np.float32))
         if not self.unique:
             out, tries = self.sample(rng, n), n
         else:
@@ -77,7 +88,8 @@ class CandidateSampler(Operation):
         return (-np.expm1(tries * np.log1p(-p))).astype(np.float32)  # 1 - (1 - p) ** tries
 
 
-def candidate_sampler(kind, true_classes, num_true, num_sampled, unique, range_max, seed, name):
+def candidate_sampler(kind, true_classes, num_true, num_sampled, unique, range_max, seed, name,
+                      probs=None):
     t = convert_to_tensor(true_classes, dtype_hint=dtypes.int64)
     if not t.dtype.is_integer:
         raise TypeError(f"Value passed to parameter 'true_classes' has DataType {t.dtype.name} "
@@ -86,7 +98,7 @@ def candidate_sampler(kind, true_classes, num_true, num_sampled, unique, range_m
     if d is not None and (len(d) != 2 or (d[1] is not None and d[1] != num_true)):
         raise ValueError("true_classes must be a matrix of shape [batch_size, "
                          f"num_true={num_true}]. Received: shape {t.shape}")
-    op = CandidateSampler(kind, int(num_sampled), bool(unique), int(range_max), seed)
+    op = CandidateSampler(kind, int(num_sampled), bool(unique), int(range_max), seed, probs)
     return tuple(op._build((t,), name))
 
 
@@ -188,6 +200,38 @@ def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range
     """Samples classes uniformly from [0, range_max) (``tf.nn.uniform_candidate_sampler``)."""
     return candidate_sampler("uniform", true_classes, num_true, num_sampled, unique, range_max,
                              seed, name or "UniformCandidateSampler")
+
+
+def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
+    """Classes 0 .. num_sampled - 1, each with expected count 1 (``all_candidate_sampler``)."""
+    return candidate_sampler("all", true_classes, num_true, num_sampled, True, num_sampled, seed,
+                             name or "AllCandidateSampler")
+
+
+def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max,
+                                    vocab_file="", distortion=1.0, num_reserved_ids=0, num_shards=1,
+                                    shard=0, unigrams=(), seed=None, name=None):
+    """Samples class c with probability proportional to unigrams[c] ** distortion.
+
+    The counts come from ``unigrams`` or from ``vocab_file`` (the last comma-separated value of
+    each line); the first ``num_reserved_ids`` classes have probability 0.
+    """
+    if num_shards != 1 or shard != 0:
+        raise NotImplementedError("fixed_unigram_candidate_sampler with num_shards > 1 is not "
+                                  "supported by neuroflow yet.")
+    if vocab_file:
+        with open(vocab_file) as fh:
+            counts = [float(line.rsplit(",", 1)[-1]) for line in fh if line.strip()]
+    else:
+        counts = [float(c) for c in unigrams]
+    weights = np.concatenate([np.zeros(int(num_reserved_ids)), np.asarray(counts) ** distortion])
+    if weights.size != int(range_max):
+        raise ValueError(f"Invalid value for argument `unigrams`: expected range_max - "
+                         f"num_reserved_ids = {int(range_max) - int(num_reserved_ids)} counts. "
+                         f"Received: {len(counts)} counts")
+    return candidate_sampler("unigram", true_classes, num_true, num_sampled, unique, range_max,
+                             seed, name or "FixedUnigramCandidateSampler",
+                             probs=weights / weights.sum())
 
 
 def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=None, name=None):

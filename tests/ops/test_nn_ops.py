@@ -705,3 +705,26 @@ def test_fused_batch_norm_inference_and_errors():
         tf.nn.fused_batch_norm(ins[0], ins[1], ins[2], is_training=False)
     with pytest.raises(ValueError, match="Shape must be rank 4 but is rank 2"):
         tf.nn.fused_batch_norm(np.ones((2, 3)), np.ones(3), np.zeros(3))
+
+
+def test_batch_norm_with_global_normalization():
+    rng = np.random.RandomState(0)
+    ins = [rng.randn(2, 3, 4), rng.randn(4), rng.uniform(0.5, 2, 4), rng.randn(4),
+           rng.uniform(0.5, 2, 4)]
+
+    def ref(x, m, v, b, g, scale):
+        return (x - m) / np.sqrt(v + 1e-3) * (g if scale else 1) + b
+    for scale in (True, False):
+        check_op(lambda x, m, v, b, g: tf.nn.batch_norm_with_global_normalization(
+            x, m, v, b, g, 1e-3, scale), lambda *a: ref(*a, scale), None, inputs=ins,
+            grad_args=[0, 1, 2, 3, 4] if scale else [0, 1, 2, 3])  # gamma unused when not scaling
+    y = tf.nn.batch_norm_with_global_normalization(input=ins[0], mean=ins[1], variance=ins[2],
+                                                   beta=ins[3], gamma=ins[4], variance_epsilon=1e-3,
+                                                   scale_after_normalization=True)
+    np.testing.assert_allclose(y.numpy(), ref(*ins, True))
+
+
+def test_conv_names_come_from_their_module():
+    pytest.importorskip("neuroflow.ops.conv_nn")
+    assert callable(tf.nn.conv2d) and callable(tf.nn.max_pool)
+    assert not hasattr(tf.nn, "expand_dims")  # a helper imported there is not a tf.nn name

@@ -136,3 +136,31 @@ def test_word2vec_style_training_lowers_the_loss():
             sess.run(step, {train_inputs: xs, train_labels: ys})
         last = np.mean([sess.run(loss, {train_inputs: xs, train_labels: ys}) for _ in range(10)])
     assert last < first / 2
+
+
+def test_all_candidate_sampler():
+    s, te, se = tf.nn.all_candidate_sampler([[3], [1]], 1, 6, True)
+    np.testing.assert_array_equal(s.numpy(), np.arange(6))
+    np.testing.assert_array_equal(te.numpy(), [[1.0], [1.0]])
+    np.testing.assert_array_equal(se.numpy(), np.ones(6))
+
+
+def test_fixed_unigram_candidate_sampler(tmp_path):
+    unigrams = [1.0, 4.0, 0.0, 5.0]
+    s, te, se = tf.nn.fixed_unigram_candidate_sampler([[1]], 1, 30000, False, 6, unigrams=unigrams,
+                                                      num_reserved_ids=2)
+    p = np.array([0, 0, 0.1, 0.4, 0.0, 0.5])
+    freq = np.bincount(s.numpy(), minlength=6) / 30000
+    np.testing.assert_allclose(freq, p, atol=0.015)
+    assert freq[:2].sum() == 0 and freq[4] == 0
+    np.testing.assert_allclose(te.numpy(), [[0.0]])  # class 1 is reserved
+    # distortion and counts from a vocabulary file
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("the,9\nof,1\n")
+    s, te, se = tf.nn.fixed_unigram_candidate_sampler([[0]], 1, 20000, False, 2,
+                                                      vocab_file=str(vocab), distortion=0.5)
+    q = np.array([3.0, 1.0]) / 4.0
+    np.testing.assert_allclose(np.bincount(s.numpy(), minlength=2) / 20000, q, atol=0.015)
+    np.testing.assert_allclose(te.numpy(), [[q[0] * 20000]], rtol=1e-5)
+    with pytest.raises(ValueError, match="expected range_max - num_reserved_ids = 5 counts"):
+        tf.nn.fixed_unigram_candidate_sampler([[0]], 1, 2, True, 5, unigrams=[1.0, 2.0])
