@@ -312,3 +312,13 @@ def test_trains_with_dynamic_batch(graph_mode):
             sess.run(step, {x: xv, y: yv, w: wv})
         assert sess.run(loss, {x: xv, y: yv, w: wv}) < l0 / 5
         assert sess.run(loss, {x: xv, y: yv, w: np.zeros((8, 1))}) == 0.0
+
+
+def test_tf2_names_come_from_keras_losses():
+    keras_losses = pytest.importorskip("neuroflow.keras.losses")
+    if not hasattr(keras_losses, "MeanSquaredError"):
+        pytest.skip("neuroflow.keras.losses has no MeanSquaredError yet")
+    assert tf.losses.MeanSquaredError is keras_losses.MeanSquaredError
+    assert tf.losses.mean_squared_error is not keras_losses.mean_squared_error  # TF1's wins
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_loss'"):
+        tf.losses.no_such_loss
