@@ -74,7 +74,8 @@ class _AliasLoader(importlib.abc.Loader):
     def create_module(self, spec):
         self.alias = spec.name
         module = _import_target(spec.name, self.target)
-        self._saved = {k: getattr(module, k) for k in _MODULE_ATTRS if hasattr(module, k)}
+        own = getattr(module, "__dict__", {})  # not getattr: compat.v1 forwards unknown names
+        self._saved = {k: own[k] for k in _MODULE_ATTRS if k in own}
         return module
 
     def exec_module(self, module):
@@ -83,7 +84,7 @@ class _AliasLoader(importlib.abc.Loader):
             try:
                 if k in self._saved:
                     setattr(module, k, self._saved[k])
-                elif hasattr(module, k):
+                elif k in getattr(module, "__dict__", {}):
                     delattr(module, k)
             except (AttributeError, TypeError):
                 pass

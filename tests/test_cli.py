@@ -144,3 +144,38 @@ def test_install_aliases_in_process(monkeypatch):
     finally:
         for k in [k for k in sys.modules if k == "tensorflow" or k.startswith("tensorflow.")]:
             del sys.modules[k]
+
+
+def test_aliasing_leaves_modules_intact(tmp_path):
+    script = """
+        import tensorflow.compat.v1 as tf
+        import tensorflow.nn
+        import neuroflow.compat.v1 as v1
+        import neuroflow.nn
+        print("intact", "__path__" in vars(v1), v1.__spec__.name, neuroflow.nn.__spec__.name,
+              "__path__" in vars(neuroflow.nn), tf.placeholder is neuroflow.placeholder)
+        """
+    r = run_cli(tmp_path, "run", "script.py", script=script)
+    assert r.returncode == 0, r.stderr
+    assert "intact False neuroflow.compat.v1 neuroflow.nn False True" in r.stdout
+
+
+def test_alias_of_a_forwarding_module(tmp_path, monkeypatch):
+    """A module-level __getattr__ (as in compat.v1) must not leak attributes into the module."""
+    pkg = tmp_path / "nf_fake_pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "fwd.py").write_text(  # forwards to a package, so getattr(fwd, "__path__") works
+        "import json\n\ndef __getattr__(name):\n    return getattr(json, name)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(cli, "ALIASES", cli.ALIASES + (("nf_fake_alias", "nf_fake_pkg"),))
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    cli.install_aliases()
+    try:
+        import nf_fake_alias.fwd as fwd
+        import nf_fake_pkg.fwd
+        assert fwd is nf_fake_pkg.fwd and sys.modules["nf_fake_alias"] is sys.modules["nf_fake_pkg"]
+        assert "__path__" not in vars(fwd) and fwd.__spec__.name == "nf_fake_pkg.fwd"
+    finally:
+        for k in [k for k in sys.modules if k.startswith(("nf_fake_alias", "nf_fake_pkg"))]:
+            del sys.modules[k]
