@@ -7,8 +7,7 @@ import builtins
 
 from ._base import (Operation, convert_to_tensor, dims, dtypes, get_array_module, np,
                     resolve_axis)
-from ._static import (_SymDim, _const, _int_arg, _ls, _partial_shape, _prod,  # noqa: F401
-                      _static_ints)
+from ._static import _SymDim, _int_arg, _ls, _partial_shape, _prod, _static_ints
 
 
 # ==================================================================== shape queries
