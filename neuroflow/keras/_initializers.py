@@ -3,7 +3,7 @@
 ``neuroflow.initializers`` (its own module owner) is the public home of the initializers; this module
 resolves identifiers through it and keeps a small private fallback (the Keras defaults) for while
 that module lacks ``get``. Initial values are drawn with NumPy on the host: from the graph-level
-seed's generator when ``tf.set_random_seed`` was called, else from NumPy's global generator (so
+seed (and a per-weight op seed) when ``tf.set_random_seed`` was called, else from NumPy's global generator (so
 ``np.random.seed`` makes Keras weights reproducible, as course code expects).
 """
 import math
@@ -12,11 +12,12 @@ import numpy as np
 
 
 def host_rng():
-    from ..core import random_seed
-    st = random_seed._eager
-    if st.get("seed") is not None and st.get("gen") is not None:
-        return st["gen"]
-    return np.random.mtrand._rand
+    """NumPy's global generator, or one seeded from the TF seeds when ``tf.set_random_seed`` was set."""
+    from ..core.random_seed import get_seed
+    gs, os_ = get_seed(None)
+    if gs is None:
+        return np.random.mtrand._rand
+    return np.random.RandomState([gs, os_])
 
 
 def _fans(shape):

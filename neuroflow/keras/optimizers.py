@@ -165,7 +165,7 @@ class Optimizer:
     def get_config(self):
         config = {"name": self._name}
         for n in self._hyper:
-            config[n] = float(K.get_value(self._hyper[n]))
+            config[n] = float(str(K.get_value(self._hyper[n])))   # 0.01, not 0.009999999776
         if self.decay:
             config["decay"] = self.decay
         for k in ("clipnorm", "clipvalue", "global_clipnorm"):

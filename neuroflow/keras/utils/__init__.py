@@ -20,5 +20,5 @@ def set_random_seed(seed):
                          f"(of type {type(seed)})")
     _random.seed(seed)
     _np.random.seed(seed)
-    from ...core.random_seed import set_random_seed as _tf_seed
-    _tf_seed(seed)
+    from ... import random as _tf_random
+    _tf_random.set_seed(seed)
