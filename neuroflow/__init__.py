@@ -38,8 +38,10 @@ from . import train  # noqa: E402
 from .core.variable_scope import *  # noqa: F401,F403,E402
 from .ops.gather_ops import *  # noqa: F401,F403,E402
 from .math import *  # noqa: F401,F403,E402
-from . import (app, config, compat, contrib, initializers, layers, linalg, logging, losses, math, nn,  # noqa: E402
+from . import (app, config, compat, python, contrib, initializers, layers, linalg, logging, losses, math, nn,  # noqa: E402
                random, test)
+from .app import flags  # noqa: E402,F401
+from .logging import get_logger  # noqa: E402,F401
 from .core.graph import GraphKeys as _GK  # noqa: E402,F401
 from .core.errors import OpError as _OpError  # noqa: E402,F401
 newaxis = None

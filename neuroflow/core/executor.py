@@ -189,7 +189,8 @@ class Plan:
 
     def __call__(self, *feed_values):
         try:
-            return self._run(*feed_values)
+            with np.errstate(all="ignore"):  # TF computes inf/nan silently; so do we in a run
+                return self._run(*feed_values)
         except OpError:
             raise
         except Exception as e:

@@ -18,6 +18,7 @@ def set_random_seed(seed):
     g._last_op_seed = 0
     _eager["seed"] = None if seed is None else int(seed)
     _eager["rng"] = None if seed is None else _pyrandom.Random(int(seed))
+    _eager_gens.clear()  # TF2 clears its kernel cache: seeded streams restart
 
 
 def get_seed(op_seed):

@@ -5,3 +5,5 @@ from .optimizer import (GradientDescentOptimizer, Optimizer,  # noqa: F401
 from .optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer,  # noqa: F401
                          FtrlOptimizer, MomentumOptimizer, RMSPropOptimizer)
 from .training_util import *  # noqa: F401,F403
+from ..ops.io_ops import (Coordinator, batch, input_producer, shuffle_batch,  # noqa: F401,E402
+                          start_queue_runners, string_input_producer)

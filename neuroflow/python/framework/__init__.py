@@ -1,0 +1,1 @@
+from . import dtypes, ops, tensor_shape, tensor_util  # noqa: F401

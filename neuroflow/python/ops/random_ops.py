@@ -1,0 +1,6 @@
+"""``tensorflow.python.ops.random_ops``: names resolve to the public neuroflow namespace."""
+from .._alias import lookup
+
+
+def __getattr__(name):
+    return lookup(name)
