@@ -302,8 +302,7 @@ class SoftmaxCrossEntropyWithLogits(Operation):
         z *= t
         loss = _sum(xp, z, a, keepdims=False)
         loss *= -1
-        e /= s
-        e *= _sum(xp, t, a)                 # exact even when a label row does not sum to 1
+        e *= _sum(xp, t, a) / s             # softmax * sum(labels): exact for any label rows
         e -= t
         return loss, e
 
