@@ -100,6 +100,17 @@ def set_image_data_format(data_format):
     _STATE["image_data_format"] = data_format
 
 
+def image_dim_ordering():
+    """Keras 1's name for the image layout: 'tf' (channels last) or 'th' (channels first)."""
+    return "tf" if _STATE["image_data_format"] == "channels_last" else "th"
+
+
+def set_image_dim_ordering(dim_ordering):
+    if dim_ordering not in ("tf", "th"):
+        raise ValueError(f"Unknown `dim_ordering`: {dim_ordering}. Expected 'tf' or 'th'.")
+    set_image_data_format("channels_last" if dim_ordering == "tf" else "channels_first")
+
+
 def learning_phase():
     """0 (test) or 1 (train): the default ``training`` of layers called outside fit."""
     lp = _STATE["learning_phase"]
