@@ -528,3 +528,9 @@ def __getattr__(name):
             return v
     raise AttributeError(f"module 'tensorflow.nn' has no attribute '{name}': tf.nn.{name} is not "
                          "supported by neuroflow yet")
+
+
+# ==================================================================== recurrent networks (rnn/)
+from .rnn import rnn_cell  # noqa: E402,F401
+from .rnn.dynamic import (bidirectional_dynamic_rnn, dynamic_rnn,  # noqa: E402,F401
+                          static_bidirectional_rnn, static_rnn)
