@@ -5,6 +5,7 @@ TF's op types: ``tf.nn.softmax`` builds a 'Softmax' op and ``tf.sigmoid`` a 'Sig
 """
 import numpy as np
 
+from ..core.backend import get_array_module
 from ..core.op import Operation, convert_to_tensor
 from ..core.random_seed import get_seed
 from ..ops._base import dims
@@ -78,3 +79,41 @@ class NormalLike(Operation):
 
 def normal_like(x, stddev, seed=None):
     return NormalLike(stddev, seed)._build((convert_to_tensor(x),))
+
+
+class BatchMean(Operation):
+    """The mean of all elements: the loss reduction of every training step.
+
+    Fused with a one-op gradient (fill with gy / size) because ``reduce_mean`` over a batch of
+    unknown size needs a chain of shape ops in its gradient, on every step.
+    """
+    type = "Mean"
+
+    def forward(self, x):
+        n = x.size
+        return (x.sum() * (1.0 / n)).astype(x.dtype) if n else get_array_module(x).zeros((), x.dtype)
+
+    def infer(self, x):
+        return [((), x.dtype)]
+
+    def backward(self, gy):
+        return BatchMeanGrad()._build((gy, self.inputs[0]))
+
+
+class BatchMeanGrad(Operation):
+    """gx = gy / x.size everywhere, shaped like x."""
+    type = "MeanGrad"
+
+    def forward(self, gy, x):
+        xp = get_array_module(x)
+        return xp.full(x.shape, gy / max(x.size, 1), dtype=x.dtype)
+
+    def infer(self, gy, x):
+        return [(dims(x), x.dtype)]
+
+    def backward(self, g):
+        return batch_mean(g), None
+
+
+def batch_mean(x):
+    return BatchMean()._build((convert_to_tensor(x),))

@@ -9,6 +9,7 @@ over the epoch costs no extra graph run. ``result()`` is the value so far.
 """
 import numpy as np
 
+from ..core.op import Operation
 from . import backend as K
 from .losses import (binary_crossentropy, categorical_crossentropy, mean_absolute_error,  # noqa: F401
                      mean_squared_error, sparse_categorical_crossentropy)
@@ -48,6 +49,8 @@ def sparse_categorical_accuracy(y_true, y_pred):
 
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
+_ACCURACY_KINDS = {binary_accuracy: "binary", categorical_accuracy: "categorical",
+                   sparse_categorical_accuracy: "sparse"}
 
 
 class Metric:
@@ -134,6 +137,33 @@ class Mean(Metric):
             self._merge([np.asarray(s) for s in stats])
 
 
+class AccuracyStats(Operation):
+    """[hits, count] of one batch for an accuracy, in one op (fit computes it on every step)."""
+    type = "AccuracyStats"
+    differentiable = False
+    multi_output = True
+
+    def __init__(self, kind, threshold=0.5):
+        self.kind, self.threshold = kind, threshold
+
+    def forward(self, y_true, y_pred):
+        if self.kind == "binary":
+            hit = (y_pred > self.threshold).astype(y_pred.dtype) == y_true
+            per = max(hit.shape[-1], 1) if hit.ndim else 1
+            return np.float64(hit.sum()) / per, np.float64(hit.size / per)
+        pred = y_pred.argmax(axis=-1)
+        if self.kind == "categorical":
+            hit = y_true.argmax(axis=-1) == pred
+        else:
+            t = y_true[..., 0] if y_true.ndim == y_pred.ndim else y_true
+            hit = t.astype(np.int64) == pred
+        return np.float64(hit.sum()), np.float64(hit.size)
+
+    def infer(self, y_true, y_pred):
+        from ..core.dtypes import float64
+        return [((), float64), ((), float64)]
+
+
 class MeanMetricWrapper(Mean):
     """The mean of ``fn(y_true, y_pred)`` over all samples seen."""
 
@@ -142,6 +172,11 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
 
     def _stats(self, y_true, y_pred, sample_weight=None):
+        kind = _ACCURACY_KINDS.get(self._fn)
+        if kind is not None and sample_weight is None:
+            tf = _tf()
+            return list(AccuracyStats(kind, **self._fn_kwargs)._build(
+                (tf.convert_to_tensor(y_true), tf.convert_to_tensor(y_pred))))
         return Mean._stats(self, self._fn(y_true, y_pred, **self._fn_kwargs), None, sample_weight)
 
     def update_state(self, y_true, y_pred, sample_weight=None):

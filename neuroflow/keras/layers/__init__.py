@@ -5,6 +5,10 @@ from .core import (ActivityRegularization, Activation, Dense, Dropout, Embedding
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract,  # noqa: F401
                       add, average, concatenate, dot, maximum, minimum, multiply, subtract)
 from .advanced import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU  # noqa: F401
+from .conv import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
+from .regularization_extra import *  # noqa: F401,F403
 
 
 def _registry():

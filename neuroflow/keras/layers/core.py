@@ -143,7 +143,7 @@ class Dense(Layer):
             inputs = tf.cast(inputs, self.dtype)
         y = tf.matmul(inputs, self.kernel)
         if self.use_bias:
-            y = y + self.bias
+            y = tf.nn.bias_add(y, self.bias)   # its gradient is one sum over the batch
         return self.activation(y) if self.activation is not activations.linear else y
 
     def compute_output_shape(self, input_shape):

@@ -250,7 +250,7 @@ class TrainingMixin:
                 fetches += [t for _, t in per_out]
                 loss_names += [n for n, _ in per_out]
             for s in slots:
-                st = s.metric._stats(yts[s.output_index], outs[s.output_index],
+                st = s.metric._stats(yts[s.output_index], _metric_input(s.metric, outs[s.output_index]),
                                      sws[s.output_index] if s.weighted else None)
                 fetches += st
                 counts.append(len(st))
@@ -629,7 +629,9 @@ class TrainingMixin:
 
 
 def _reduced_loss(lf, yt, yp, sw):
+    """The scalar loss of one output: the mean over the batch of the (weighted) sample losses."""
     from .. import losses as L
+    from .._ops import batch_mean
     from ...ops.reduce_ops import reduce_mean
     if isinstance(lf, L.Loss):
         return lf(yt, yp, sample_weight=sw)
@@ -639,7 +641,19 @@ def _reduced_loss(lf, yt, yp, sw):
         per = reduce_mean(per, axis=list(range(1, nd)))
     if sw is not None:
         per = per * sw
-    return reduce_mean(per)
+    return batch_mean(per)
+
+
+def _metric_input(metric, yp):
+    """What a metric reads: for argmax accuracies of a softmax output, the logits (same argmax,
+    no second softmax in the step)."""
+    from .. import metrics as M
+    fn = getattr(metric, "_fn", None)
+    op = yp.op
+    if fn in (M.categorical_accuracy, M.sparse_categorical_accuracy) and op.type == "Softmax" \
+            and getattr(op, "axis", -1) in (-1, (yp.shape.ndims or 0) - 1) and len(op.inputs) == 1:
+        return op.inputs[0]
+    return yp
 
 
 def _check_target(lf, yt, yp):
