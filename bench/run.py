@@ -53,6 +53,9 @@ FRAMEWORKS = {
     "neuroflow": (sys.executable, None, {}, "neuroflow", "ours"),
     # neuroflow with two BLAS threads instead of the default one (--variants nf_2t)
     "nf_2t": (sys.executable, None, {"NEUROFLOW_NUM_THREADS": "2"}, "neuroflow", "variant"),
+    # W5 on the peers' next_batch instead of neuroflow's input_data (--variants nf_peerdata): the
+    # very batches, and the same synchronous reshuffle, as every peer
+    "nf_peerdata": (sys.executable, None, {"NF_W5_DATA": "peers"}, "neuroflow", "variant"),
     "torch_1t": (TORCH_PY, os.path.join(PEERS, "bench_torch.py"), {"PEERS_THREADS": "1"}, "torch", "torch"),
     # torch's own default: one thread per core
     "torch_default": (TORCH_PY, os.path.join(PEERS, "bench_torch.py"), {"PEERS_THREADS": str(_cpus())},
