@@ -14,7 +14,6 @@ from ...core import context, dtypes
 from ...core.graph import control_dependencies, name_scope
 from ...core.op import convert_to_tensor
 from ...core.shape import TensorShape
-from ...ops.norm_ops import FusedBatchNorm
 from .. import _initializers, constraints, regularizers
 from .base import InputSpec, Layer
 
@@ -176,6 +175,7 @@ class BatchNormalization(Layer):
 
     def _fused(self, x, rank, a, static, training):
         """One channel axis: the FusedBatchNorm op along the last axis (moved there if need be)."""
+        from ...ops.norm_ops import FusedBatchNorm
         tf = _tf()
         moved = a != rank - 1
         if moved:
