@@ -5,8 +5,9 @@ in-place elementwise calls on [batch, gates] arrays. Backward through time: one 
 over preallocated arrays, then the weight gradients as single GEMMs over all steps. A rank-2 ``x``
 is one step: the cell step op. The cells (``neuroflow.rnn``) and the Keras layers build on these.
 
-Layout: inputs ``(x, W_x, W_h, b, *initial_states[, mask])``, outputs ``(y, *final_states,
-*workspace)``; the workspace (time-major) is what backward needs. Masks (TF1 ``sequence_length``
+Layout: inputs ``(x, W_x, W_h, b, *initial_states[, rmask][, mask])``, outputs ``(y,
+*final_states, *workspace)``; the workspace (time-major) is what backward needs. ``rmask``
+([batch, units], recurrent dropout) multiplies the state where it meets ``W_h``. Masks (TF1 ``sequence_length``
 or a Keras mask): a masked step keeps the state; its output is zero (``zero_output``, TF1) or
 the kept state (Keras). ``reverse`` runs from the last step to the first and leaves each output
 at its own time index (TF1's backward direction; Keras ``go_backwards`` reverses it afterwards).
@@ -41,10 +42,24 @@ class _RecurrentSeq(Operation):
     n_states = 1
     k = 1            # gate blocks per unit in W's columns
 
-    def __init__(self, time_major=False, reverse=False, mask=None, zero_output=True):
+    def __init__(self, time_major=False, reverse=False, mask=None, zero_output=True,
+                 rdrop=False):
         # mask: None, "lengths" (int [batch]) or "mask" ([batch, time], time-major if time_major)
         self.time_major, self.reverse, self.mask = time_major, reverse, mask
-        self.zero_output = zero_output
+        self.zero_output, self.rdrop = zero_output, rdrop
+
+    def _split(self, rest):
+        """(initial states, recurrent-dropout mask or None, [mask] or ())."""
+        n = self.n_states
+        R = rest[n] if self.rdrop else None
+        return rest[:n], R, rest[n + self.rdrop:]
+
+    @staticmethod
+    def _hd(xp, h, R, buf):
+        """The state as it meets W_h: h, or h * R (recurrent dropout) into buf."""
+        if R is None:
+            return h
+        return xp.multiply(h, R, out=buf)
 
     # ------------------------------------------------------------ arrays
     def _prep(self, x, m):
@@ -107,6 +122,12 @@ class _RecurrentSeq(Operation):
         return out
 
     @staticmethod
+    def _masked(xp, h0, Hs, R):
+        """The initial and later states as they met W_h (times the recurrent-dropout mask)."""
+        h0 = xp.asarray(h0, dtype=Hs.dtype)
+        return (h0, Hs) if R is None else (h0 * R, Hs * R)
+
+    @staticmethod
     def _mask_step(M, Mc, t, new, prev):
         """new <- prev where step t is masked (in place): the state is carried through."""
         if M is not None:
@@ -114,8 +135,11 @@ class _RecurrentSeq(Operation):
             new += prev * Mc[t]
 
     # ------------------------------------------------------------ graph
+    def _n_param(self):
+        return 4 + self.n_states       # the differentiable inputs
+
     def _n_in(self):
-        return 4 + self.n_states
+        return self._n_param() + self.rdrop
 
     def infer(self, x, Wx, Wh, b, *rest):
         dx, dw = dims(x), dims(Wh)
@@ -154,7 +178,7 @@ class _RecurrentSeq(Operation):
         ins = tuple(self.inputs) + tuple(self.outputs[n:]) + \
             tuple(g for g, p in zip(gys[:n], present) if p)
         grads = _SeqGrad(self, present)._build(ins, self.type + "Grad")
-        return tuple(grads) + (None,) * (len(self.inputs) - self._n_in())
+        return tuple(grads) + (None,) * (len(self.inputs) - self._n_param())
 
 
 class _SeqGrad(Operation):
@@ -173,10 +197,12 @@ class _SeqGrad(Operation):
         ws, given = rest[:n_ws], list(rest[n_ws:])
         gys = [given.pop(0) if p else None for p in self.present]
         x, M = f._prep(ins[0], ins[f._n_in():])
-        return f._grads(get_array_module(x), x, M, ins[0].ndim == 2, ins[1:f._n_in()], ws, gys)
+        R = ins[f._n_param()] if f.rdrop else None
+        return f._grads(get_array_module(x), x, M, R, ins[0].ndim == 2, ins[1:f._n_param()], ws,
+                        gys)
 
     def infer(self, *inputs):
-        return [(dims(t), t.dtype) for t in inputs[:self.fwd._n_in()]]
+        return [(dims(t), t.dtype) for t in inputs[:self.fwd._n_param()]]
 
     def backward(self, *gys):
         raise NotImplementedError(
@@ -210,7 +236,8 @@ class LSTMSeq(_RecurrentSeq):
     def _slices(self, H):
         return [slice(self.order.index(g) * H, (self.order.index(g) + 1) * H) for g in "ifco"]
 
-    def forward(self, x, Wx, Wh, b, h0, c0, *m):
+    def forward(self, x, Wx, Wh, b, *rest):
+        (h0, c0), R, m = self._split(rest)
         single = x.ndim == 2
         x, M = self._prep(x, m)
         xp = get_array_module(x)
@@ -228,11 +255,12 @@ class LSTMSeq(_RecurrentSeq):
         Hs = xp.empty((T, B, H), dtype=x.dtype)
         tmp = xp.empty((B, 4 * H), dtype=x.dtype)
         ic = xp.empty((B, H), dtype=x.dtype)
+        hd = xp.empty((B, H), dtype=x.dtype)
         Mc = None if M is None else 1 - M
         h, c = xp.ascontiguousarray(h0, dtype=x.dtype), xp.ascontiguousarray(c0, dtype=x.dtype)
         for t in self._steps(T):
             g = A[t]
-            xp.dot(h, Wha, out=tmp)
+            xp.dot(self._hd(xp, h, R, hd), Wha, out=tmp)
             g += tmp
             xp.tanh(g, out=g)
             g *= a
@@ -248,7 +276,7 @@ class LSTMSeq(_RecurrentSeq):
             h, c = ht, ct
         return self._output(xp, Hs, M, single), h, c, A, C, Hs
 
-    def _grads(self, xp, x, M, single, params, ws, gys):
+    def _grads(self, xp, x, M, R, single, params, ws, gys):
         Wx, Wh, b, h0, c0 = params
         A, C, Hs = ws
         T, B, D = x.shape
@@ -291,12 +319,14 @@ class LSTMSeq(_RecurrentSeq):
             dc *= g[:, sf]
             dz *= Dv[t]
             xp.dot(dz, WhT, out=dh)
+            if R is not None:
+                dh *= R
             if M is not None:
                 dh += ph
                 dc += pc
         dZ2 = dZ.reshape(T * B, 4 * H)
         dWx = x.reshape(T * B, D).T @ dZ2
-        dWh = self._prev_gemm(xp.asarray(h0, dtype=x.dtype), Hs, dZ)
+        dWh = self._prev_gemm(*self._masked(xp, h0, Hs, R), dZ)
         db = dZ2.sum(axis=0)
         return self._dx(xp, dZ, Wx, single), dWx, dWh, db.astype(b.dtype, copy=False), dh, dc
 
@@ -320,7 +350,8 @@ class GRUSeq(_RecurrentSeq):
         # G (z, r, hh), HW (h W_h + b_h; reset_after) or RH (r * h_prev), Hs
         return (3, 3 if self.reset_after else 1, 1)
 
-    def forward(self, x, Wx, Wh, b, h0, *m):
+    def forward(self, x, Wx, Wh, b, *rest):
+        (h0,), R, m = self._split(rest)
         single = x.ndim == 2
         x, M = self._prep(x, m)
         xp = get_array_module(x)
@@ -340,18 +371,20 @@ class GRUSeq(_RecurrentSeq):
             S = xp.empty((T, B, H), dtype=dt)               # r * h_prev
             zr = xp.empty((B, 2 * H), dtype=dt)
         tmp = xp.empty((B, H), dtype=dt)
+        hd = xp.empty((B, H), dtype=dt)
         Mc = None if M is None else 1 - M
         h = xp.ascontiguousarray(h0, dtype=dt)
         for t in self._steps(T):
             g = G[t]
             gzr, gr, gh = g[:, :2 * H], g[:, H:2 * H], g[:, 2 * H:]
+            hm = self._hd(xp, h, R, hd)
             if self.reset_after:
                 hw = S[t]
-                xp.dot(h, W2, out=hw)
+                xp.dot(hm, W2, out=hw)
                 hw += bha
                 gzr += hw[:, :2 * H]
             else:
-                xp.dot(h, W2, out=zr)
+                xp.dot(hm, W2, out=zr)
                 gzr += zr
             xp.tanh(gzr, out=gzr)
             gzr *= 0.5
@@ -359,7 +392,7 @@ class GRUSeq(_RecurrentSeq):
             if self.reset_after:
                 xp.multiply(gr, hw[:, 2 * H:], out=tmp)
             else:
-                xp.multiply(gr, h, out=S[t])
+                xp.multiply(gr, hm, out=S[t])
                 xp.dot(S[t], Whh, out=tmp)
             gh += tmp
             xp.tanh(gh, out=gh)
@@ -371,7 +404,7 @@ class GRUSeq(_RecurrentSeq):
             h = ht
         return self._output(xp, Hs, M, single), h, G, S, Hs
 
-    def _grads(self, xp, x, M, single, params, ws, gys):
+    def _grads(self, xp, x, M, R, single, params, ws, gys):
         Wx, Wh, b, h0 = params
         G, S, Hs = ws
         T, B, D = x.shape
@@ -389,6 +422,7 @@ class GRUSeq(_RecurrentSeq):
         dS = xp.empty((T, B, 3 * H), dtype=dt) if self.reset_after else None
         dht = xp.empty((B, H), dtype=dt)
         tmp = xp.empty((B, H), dtype=dt)
+        hd = xp.empty((B, H), dtype=dt)
         WhT = Wh.T
         if not self.reset_after:
             WzrT, WhhT = Wh[:, :2 * H].T, Wh[:, 2 * H:].T
@@ -418,11 +452,13 @@ class GRUSeq(_RecurrentSeq):
                 xp.dot(ds, WhT, out=dh)
             else:
                 xp.dot(dz[:, 2 * H:], WhhT, out=drh)
-                xp.multiply(drh, h_prev, out=tmp)
+                xp.multiply(drh, self._hd(xp, h_prev, R, hd), out=tmp)
                 xp.multiply(tmp, Dzr[t][:, H:], out=dz[:, H:2 * H])
                 xp.dot(dz[:, :2 * H], WzrT, out=dh)
                 drh *= g[:, H:2 * H]
                 dh += drh
+            if R is not None:
+                dh *= R
             xp.multiply(dht, g[:, :H], out=tmp)
             dh += tmp
             if M is not None:
@@ -431,11 +467,12 @@ class GRUSeq(_RecurrentSeq):
         dWx = x.reshape(T * B, D).T @ dZ2
         dbx = dZ2.sum(axis=0)
         if self.reset_after:
-            dWh = self._prev_gemm(h0, Hs, dS)
+            dWh = self._prev_gemm(*self._masked(xp, h0, Hs, R), dS)
             db = xp.stack([dbx, dS.reshape(T * B, 3 * H).sum(axis=0)])
         else:
             dWh = xp.empty_like(Wh)
-            dWh[:, :2 * H] = self._prev_gemm(h0, Hs, xp.ascontiguousarray(dZ[..., :2 * H]))
+            dWh[:, :2 * H] = self._prev_gemm(*self._masked(xp, h0, Hs, R),
+                                             xp.ascontiguousarray(dZ[..., :2 * H]))
             dWh[:, 2 * H:] = S.reshape(T * B, H).T @ dZ[..., 2 * H:].reshape(T * B, H)
             db = dbx
         return self._dx(xp, dZ, Wx, single), dWx, dWh, db.astype(b.dtype, copy=False), dh
@@ -470,7 +507,8 @@ class SimpleRNNSeq(_RecurrentSeq):
             g *= 0.5
             g += 0.5
 
-    def forward(self, x, Wx, Wh, b, h0, *m):
+    def forward(self, x, Wx, Wh, b, *rest):
+        (h0,), R, m = self._split(rest)
         single = x.ndim == 2
         x, M = self._prep(x, m)
         xp = get_array_module(x)
@@ -480,11 +518,12 @@ class SimpleRNNSeq(_RecurrentSeq):
         G += b
         Hs = G if M is None else xp.empty_like(G)
         tmp = xp.empty((B, H), dtype=x.dtype)
+        hd = xp.empty((B, H), dtype=x.dtype)
         Mc = None if M is None else 1 - M
         h = xp.ascontiguousarray(h0, dtype=x.dtype)
         for t in self._steps(T):
             g = G[t]
-            xp.dot(h, Wh, out=tmp)
+            xp.dot(self._hd(xp, h, R, hd), Wh, out=tmp)
             g += tmp
             self._act(xp, g)
             if M is not None:
@@ -493,7 +532,7 @@ class SimpleRNNSeq(_RecurrentSeq):
             h = Hs[t]
         return self._output(xp, Hs, M, single), h, G, Hs
 
-    def _grads(self, xp, x, M, single, params, ws, gys):
+    def _grads(self, xp, x, M, R, single, params, ws, gys):
         Wx, Wh, b, h0 = params
         G, Hs = ws
         T, B, D = x.shape
@@ -523,11 +562,13 @@ class SimpleRNNSeq(_RecurrentSeq):
             if Dv is not None:
                 dz *= Dv[t]
             xp.dot(dz, WhT, out=dh)
+            if R is not None:
+                dh *= R
             if M is not None:
                 dh += ph
         dZ2 = dZ.reshape(T * B, H)
         dWx = x.reshape(T * B, D).T @ dZ2
-        dWh = self._prev_gemm(xp.asarray(h0, dtype=x.dtype), Hs, dZ)
+        dWh = self._prev_gemm(*self._masked(xp, h0, Hs, R), dZ)
         return self._dx(xp, dZ, Wx, single), dWx, dWh, dZ2.sum(axis=0).astype(b.dtype), dh
 
 
@@ -538,12 +579,14 @@ def _check_float(x, what):
                         f"Received: dtype={x.dtype.name}")
 
 
-def _seq(op, x, weights, states, mask, name):
+def _seq(op, x, weights, states, rmask, mask, name):
     from ._base import convert_to_tensor
     x = convert_to_tensor(x)
     _check_float(x, "inputs")
     ins = [x] + [convert_to_tensor(w, dtype=x.dtype) for w in weights] + \
         [convert_to_tensor(s, dtype=x.dtype) for s in states]
+    if rmask is not None:
+        ins.append(convert_to_tensor(rmask, dtype=x.dtype))
     if mask is not None:
         m = convert_to_tensor(mask)
         if op.mask == "lengths" and not m.dtype.is_integer:
@@ -555,27 +598,32 @@ def _seq(op, x, weights, states, mask, name):
     return op._build(tuple(ins), name)
 
 
+def _kw(mask, mask_kind, time_major, reverse, zero_output, rmask):
+    return dict(time_major=time_major, reverse=reverse, mask=None if mask is None else mask_kind,
+                zero_output=zero_output, rdrop=rmask is not None)
+
+
 def lstm_sequence(x, Wx, Wh, b, h0, c0, mask=None, mask_kind="mask", order="ifco",
                   forget_bias=0.0, time_major=False, reverse=False, zero_output=True,
-                  name=None):
+                  rmask=None, name=None):
     """(y, h_T, c_T): a fused LSTM over the time axis of x (rank 2 x: one step)."""
-    op = LSTMSeq(order, forget_bias, time_major=time_major, reverse=reverse,
-                 mask=None if mask is None else mask_kind, zero_output=zero_output)
-    return _seq(op, x, (Wx, Wh, b), (h0, c0), mask, name or "lstm")[:3]
+    op = LSTMSeq(order, forget_bias, **_kw(mask, mask_kind, time_major, reverse, zero_output,
+                                           rmask))
+    return _seq(op, x, (Wx, Wh, b), (h0, c0), rmask, mask, name or "lstm")[:3]
 
 
 def gru_sequence(x, Wx, Wh, b, h0, mask=None, mask_kind="mask", reset_after=True,
-                 time_major=False, reverse=False, zero_output=True, name=None):
+                 time_major=False, reverse=False, zero_output=True, rmask=None, name=None):
     """(y, h_T): a fused GRU over the time axis of x (rank 2 x: one step)."""
-    op = GRUSeq(reset_after, time_major=time_major, reverse=reverse,
-                mask=None if mask is None else mask_kind, zero_output=zero_output)
-    return _seq(op, x, (Wx, Wh, b), (h0,), mask, name or "gru")[:2]
+    op = GRUSeq(reset_after, **_kw(mask, mask_kind, time_major, reverse, zero_output, rmask))
+    return _seq(op, x, (Wx, Wh, b), (h0,), rmask, mask, name or "gru")[:2]
 
 
 def simple_rnn_sequence(x, Wx, Wh, b, h0, mask=None, mask_kind="mask", activation="tanh",
-                        time_major=False, reverse=False, zero_output=True, name=None):
+                        time_major=False, reverse=False, zero_output=True, rmask=None,
+                        name=None):
     """(y, h_T): a fused simple RNN over the time axis of x (rank 2 x: one step)."""
-    op = SimpleRNNSeq(activation, time_major=time_major, reverse=reverse,
-                      mask=None if mask is None else mask_kind, zero_output=zero_output)
-    return _seq(op, x, (Wx, Wh, b), (h0,), mask, name or "rnn")[:2]
+    op = SimpleRNNSeq(activation, **_kw(mask, mask_kind, time_major, reverse, zero_output,
+                                        rmask))
+    return _seq(op, x, (Wx, Wh, b), (h0,), rmask, mask, name or "rnn")[:2]
 

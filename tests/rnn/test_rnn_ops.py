@@ -35,12 +35,12 @@ def ref_run(step, x, states, lengths=None, mask=None, time_major=False, reverse=
     return (y if time_major else y.transpose(1, 0, 2)), states
 
 
-def lstm_step(Wx, Wh, b, order="ifco", forget_bias=0.0):
+def lstm_step(Wx, Wh, b, order="ifco", forget_bias=0.0, R=1.0):
     H = Wh.shape[0]
 
     def step(x, st):
         h, c = st
-        z = x @ Wx + h @ Wh + b
+        z = x @ Wx + (h * R) @ Wh + b
         blk = {g: z[:, order.index(g) * H:(order.index(g) + 1) * H] for g in "ifco"}
         i, f, o = sig(blk["i"]), sig(blk["f"] + forget_bias), sig(blk["o"])
         c = f * c + i * np.tanh(blk["c"])
@@ -49,21 +49,22 @@ def lstm_step(Wx, Wh, b, order="ifco", forget_bias=0.0):
     return step
 
 
-def gru_step(Wx, Wh, b, reset_after=True):
+def gru_step(Wx, Wh, b, reset_after=True, R=1.0):
     H = Wh.shape[0]
 
     def step(x, st):
         h, = st
+        hr = h * R
         if reset_after:
-            xw, hw = x @ Wx + b[0], h @ Wh + b[1]
+            xw, hw = x @ Wx + b[0], hr @ Wh + b[1]
             z = sig(xw[:, :H] + hw[:, :H])
             r = sig(xw[:, H:2 * H] + hw[:, H:2 * H])
             hh = np.tanh(xw[:, 2 * H:] + r * hw[:, 2 * H:])
         else:
             xw = x @ Wx + b
-            z = sig(xw[:, :H] + h @ Wh[:, :H])
-            r = sig(xw[:, H:2 * H] + h @ Wh[:, H:2 * H])
-            hh = np.tanh(xw[:, 2 * H:] + (r * h) @ Wh[:, 2 * H:])
+            z = sig(xw[:, :H] + hr @ Wh[:, :H])
+            r = sig(xw[:, H:2 * H] + hr @ Wh[:, H:2 * H])
+            hh = np.tanh(xw[:, 2 * H:] + (r * hr) @ Wh[:, 2 * H:])
         h = z * h + (1 - z) * hh
         return h, [h]
     return step
@@ -73,9 +74,9 @@ ACTS = {"tanh": np.tanh, "relu": lambda v: np.maximum(v, 0), "sigmoid": sig,
         "linear": lambda v: v}
 
 
-def rnn_step(Wx, Wh, b, activation="tanh"):
+def rnn_step(Wx, Wh, b, activation="tanh", R=1.0):
     def step(x, st):
-        h = ACTS[activation](x @ Wx + st[0] @ Wh + b)
+        h = ACTS[activation](x @ Wx + (st[0] * R) @ Wh + b)
         return h, [h]
     return step
 
@@ -285,3 +286,42 @@ def test_second_order_says_not_supported():
         g = t1.gradient(loss, W)
     with pytest.raises(NotImplementedError, match="Second-order"):
         t2.gradient(g, W)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru", "gru_before", "rnn"])
+@pytest.mark.parametrize("time_major,reverse,kind_m,zero_output", [CASES[0], CASES[4], CASES[6]])
+def test_recurrent_dropout_mask(kind, time_major, reverse, kind_m, zero_output):
+    """rmask multiplies the state where it meets W_h (Keras recurrent_dropout), every step."""
+    m = _mask_input(kind_m, time_major)
+    R = (np.random.RandomState(7).rand(B, H) > 0.4) / 0.6
+    k = {"lstm": 4, "gru": 3, "gru_before": 3, "rnn": 1}[kind]
+    bshape = (2, 3 * H) if kind == "gru" else (k * H,)
+    kw = dict(mask_kind=kind_m or "mask", time_major=time_major, reverse=reverse,
+              zero_output=zero_output)
+
+    def fn(x, Wx, Wh, b, h0, c0, R, *mm):
+        mk = mm[0] if mm else None
+        if kind == "lstm":
+            return _flat(*rnn_ops.lstm_sequence(x, Wx, Wh, b, h0, c0, mask=mk, rmask=R, **kw))
+        if kind == "rnn":
+            return _flat(*rnn_ops.simple_rnn_sequence(x, Wx, Wh, b, h0, mask=mk, rmask=R, **kw))
+        return _flat(*rnn_ops.gru_sequence(x, Wx, Wh, b, h0, mask=mk, rmask=R,
+                                           reset_after=kind == "gru", **kw))
+
+    def ref(x, Wx, Wh, b, h0, c0, R, *mm):
+        rk = _ref_kw(kind_m, time_major, reverse, zero_output)
+        if kind == "lstm":
+            y, st = ref_run(lstm_step(Wx, Wh, b, R=R), x, [h0, c0], **rk)
+        elif kind == "rnn":
+            y, st = ref_run(rnn_step(Wx, Wh, b, R=R), x, [h0], **rk)
+        else:
+            y, st = ref_run(gru_step(Wx, Wh, b, kind == "gru", R=R), x, [h0], **rk)
+        return _nflat(y, *st)
+
+    rng = np.random.RandomState(5)
+    ins = [rng.uniform(-1, 1, s) for s in [_xshape(time_major), (D, k * H), (H, k * H), bshape,
+                                           (B, H), (B, H)]] + [R]
+    if m is not None:
+        ins.append(m)
+    grad_args = [0, 1, 2, 3, 4] + ([5] if kind == "lstm" else [])
+    check_op(fn, ref, None, inputs=ins, grad_args=grad_args)
