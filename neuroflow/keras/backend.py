@@ -26,17 +26,32 @@ def backend():
 
 
 def get_graph():
-    """The graph that holds the Keras symbolic tensors (``Input`` and layer outputs)."""
+    """The graph that holds the Keras symbolic tensors (``Input`` and layer outputs).
+
+    In TF1 graph mode it is the default graph, as in TF1's Keras: the model's ops and weights
+    are then part of the user's graph (``tf.global_variables_initializer()`` covers them and a
+    Session can run the model's output tensors). In eager code it is a private Keras graph.
+    """
+    if context.state.graph_mode:
+        from ..core.graph import get_default_graph
+        return get_default_graph()
     if _STATE["graph"] is None:
         _STATE["graph"] = Graph()
     return _STATE["graph"]
 
 
 def clear_session():
-    """Resets the Keras state: a fresh Keras graph and layer names starting again at 'dense'."""
+    """Resets the Keras state: a fresh Keras graph and layer names starting again at 'dense'.
+
+    In TF1 graph mode the default graph is reset too, as TF1's Keras does.
+    """
     _STATE["graph"] = None
     _STATE["uids"] = {}
     _STATE["learning_phase"] = None
+    if context.state.graph_mode:
+        from ..core import graph as _graph
+        if not _graph._default_stack:
+            _graph.reset_default_graph()
 
 
 def get_uid(prefix=""):

@@ -334,3 +334,21 @@ def test_saving_names_the_saving_issue():
         model.save("m.h5")
     with pytest.raises(NotImplementedError, match="issue 6"):
         keras.models.load_model("m.h5")
+
+
+def test_keras_model_in_tf1_graph_mode(graph_mode):
+    x = np.random.RandomState(0).rand(64, 3).astype("float32")
+    y = x.sum(1, keepdims=True)
+    model = Sequential([layers.Dense(4, input_dim=3, activation="relu"), layers.Dense(1)])
+    model.compile(keras.optimizers.Adam(0.05), "mse")
+    h = model.fit(x, y, epochs=10, verbose=0)
+    assert h.history["loss"][-1] < h.history["loss"][0]
+    assert model.predict(x[:2]).shape == (2, 1)
+    # TF1 Keras: the model lives in the default graph, so a Session can run it
+    assert model.layers[0].kernel in tf.global_variables()
+    X = tf.placeholder(tf.float32, [None, 3])
+    out = model(X)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(out, {X: x[:2]}).shape == (2, 1)
+    assert not tf.executing_eagerly()

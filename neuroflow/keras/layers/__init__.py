@@ -1,14 +1,19 @@
 """``keras.layers``: every layer class, plus serialize/deserialize by class name."""
+import sys as _sys
+
 from .base import InputSpec, Layer  # noqa: F401
 from .core import (ActivityRegularization, Activation, Dense, Dropout, Embedding, Flatten,  # noqa: F401
                    GaussianNoise, Input, InputLayer, Lambda, Permute, RepeatVector, Reshape)
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract,  # noqa: F401
                       add, average, concatenate, dot, maximum, minimum, multiply, subtract)
 from .advanced import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU  # noqa: F401
-from .conv import *  # noqa: F401,F403
-from .pooling import *  # noqa: F401,F403
-from .normalization import *  # noqa: F401,F403
-from .regularization_extra import *  # noqa: F401,F403
+from . import advanced, core, merging  # noqa: E402
+
+# the module names of Keras 2 (``from keras.layers.merge import concatenate`` ...)
+for _alias, _mod in (("merge", merging), ("advanced_activations", advanced), ("embeddings", core),
+                     ("noise", core)):
+    globals()[_alias] = _mod
+    _sys.modules[__name__ + "." + _alias] = _mod
 from .conv import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403

@@ -193,7 +193,7 @@ class Model(Layer, TrainingMixin):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False):
         """Prints the layer table: names, output shapes and parameter counts (Keras's layout)."""
-        from ..utils.layer_utils import print_summary
+        from ..utils.summary import print_summary
         if not self.built:
             raise ValueError("This model has not yet been built. Build the model first by calling "
                              "`build()` or calling `fit()` with some data, or specify an "
