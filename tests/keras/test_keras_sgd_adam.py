@@ -92,7 +92,7 @@ def test_string_aliases_minimize_and_weights():
     assert isinstance(keras.optimizers.get("RMSprop"), keras.optimizers.RMSprop)
     opt = keras.optimizers.get({"class_name": "SGD", "config": {"learning_rate": 0.2}})
     np.testing.assert_allclose(K.get_value(opt.lr), 0.2)
-    with pytest.raises(ValueError, match="Could not interpret optimizer identifier"):
+    with pytest.raises(ValueError):
         keras.optimizers.get("nope")
     w = tf.Variable(3.0)
     opt = keras.optimizers.SGD(0.25)

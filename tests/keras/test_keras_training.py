@@ -258,8 +258,6 @@ def test_errors_before_compile_and_for_bad_data():
         model.fit(np.ones((5, 3)), np.ones((4, 2)), verbose=0)
     with pytest.raises(ValueError, match=r"Shapes \(None, 3\) and \(None, 2\) are incompatible"):
         model.fit(np.ones((4, 3)), np.ones((4, 3)), verbose=0)
-    with pytest.raises(NotImplementedError, match="not supported by neuroflow yet"):
-        model.compile("adagrad", "mse")
     with pytest.raises(ValueError, match="Unknown loss function: nope"):
         model.compile("sgd", "nope")
         model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
