@@ -156,6 +156,11 @@ def _softmax_ce(labels, logits, axis, name, label_grad):
         t = M.cast(t, x.dtype)
     check_same_dtype("SoftmaxCrossEntropyWithLogits", x, t, "features", "labels")
     dx, dt = x.shape.as_tuple(), t.shape.as_tuple()
+    if dx is not None and dt is not None and len(dx) != len(dt):
+        # TF flattens the outer dimensions of both to matrices, so [1, n, c] labels fit [n, c] logits
+        from .ops.array_ops import reshape_like
+        t = reshape_like(t, x)
+        dt = t.shape.as_tuple()
     op = N.SoftmaxCrossEntropyWithLogits(axis, label_grad, same_shape=dx is not None and dx == dt)
     return op._build((x, t), name or "softmax_cross_entropy_with_logits")[0]
 
