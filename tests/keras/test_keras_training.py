@@ -226,7 +226,7 @@ def test_regularization_losses_are_part_of_the_loss():
 
 def test_one_d_inputs_and_lists_are_accepted():
     model = Sequential([layers.Dense(1, input_dim=1)])
-    model.compile(keras.optimizers.SGD(lr=0.1), "mse")
+    model.compile(keras.optimizers.SGD(learning_rate=0.1), "mse")
     h = model.fit([1, 2, 3], [1, 2, 3], epochs=50, verbose=0)
     assert h.history["loss"][-1] < h.history["loss"][0]
     assert model.predict(np.array([5, 4])).shape == (2, 1)
@@ -369,3 +369,21 @@ def test_progbar_class_directly(capsys):
     bar2 = keras.utils.Progbar(10, verbose=2)
     bar2.update(10, [("x", 1e-5)])
     assert re.fullmatch(r"10/10 - \d+s - x: 1\.0000e-05\n", capsys.readouterr().out)
+
+
+def test_fit_on_a_reiterable_dataset_one_pass_per_epoch(capsys):
+    x, y = blobs(80)
+    yc = keras.utils.to_categorical(y, 3)
+
+    class Dataset:   # what tf.data gives: iterable again and again, length unknown
+        def __iter__(self):
+            for i in range(0, 80, 20):
+                yield tf.constant(x[i:i + 20]), tf.constant(yc[i:i + 20])
+
+    model = softmax_model()
+    h = model.fit(Dataset(), epochs=2, verbose=2)
+    assert len(h.history["loss"]) == 2 and h.params["steps"] is None
+    lines = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"4 - \d+s - loss: \d\.\d{4} - acc: \d\.\d{4}", lines[1]), lines[1]
+    assert len(model.evaluate(Dataset(), verbose=0)) == 2
+    assert model.predict(Dataset()).shape == (80, 3)

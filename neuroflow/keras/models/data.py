@@ -32,6 +32,25 @@ def batch_iterator(gen):
     return again()
 
 
+def steps_for(gen, steps, arg):
+    """Batches per epoch: ``steps``, a Sequence's length, or None (one pass of a re-iterable)."""
+    if steps is not None:
+        return int(steps)
+    if hasattr(gen, "__len__"):
+        return len(gen)
+    if hasattr(gen, "__iter__") and not hasattr(gen, "__next__"):
+        return None
+    raise ValueError(f"`{arg}=None` is only valid for a generator based on the "
+                     f"`keras.utils.Sequence` class or a dataset. Please specify `{arg}`.")
+
+
+def epoch_batches(gen, steps, it):
+    """(index, batch) pairs of one epoch: ``steps`` batches of ``it``, or one pass over ``gen``."""
+    if steps is None:
+        return enumerate(iter(gen))
+    return ((b, next(it)) for b in range(steps))
+
+
 def unpack(d):
     """(x, y, sample_weight) from a batch or validation_data tuple (a list of 2 or 3 too)."""
     if isinstance(d, (tuple, list)) and (isinstance(d, tuple) or len(d) in (2, 3)):

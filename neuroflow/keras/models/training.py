@@ -378,12 +378,7 @@ class TrainingMixin:
     def _fit_generator(self, gen, steps_per_epoch, epochs, verbose, callbacks, validation_data,
                        validation_steps, initial_epoch, class_weight):
         from .. import callbacks as C
-        if steps_per_epoch is None:
-            if hasattr(gen, "__len__"):
-                steps_per_epoch = len(gen)
-            else:
-                raise ValueError("`steps_per_epoch=None` is only valid for a generator based on the "
-                                 "`keras.utils.Sequence` class. Please specify `steps_per_epoch`.")
+        steps_per_epoch = data.steps_for(gen, steps_per_epoch, "steps_per_epoch")
         cbs = C.CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                              verbose=verbose, epochs=epochs, steps=steps_per_epoch)
         batch_cbs = cbs.batch_hooks("train")
@@ -396,8 +391,8 @@ class TrainingMixin:
             step = None
             if hasattr(gen, "on_epoch_end") and epoch > initial_epoch:
                 gen.on_epoch_end()
-            for b in range(steps_per_epoch):
-                bx, by, bsw = data.unpack(next(it))
+            for b, batch in data.epoch_batches(gen, steps_per_epoch, it):
+                bx, by, bsw = data.unpack(batch)
                 xs, ys, sw = self._standardize(bx, by, bsw, class_weight)
                 cur = self._get_step("train", xs, ys, sw is not None)
                 if step is not cur:
@@ -487,17 +482,14 @@ class TrainingMixin:
 
     def _evaluate_generator(self, gen, steps, verbose, callbacks):
         from .. import callbacks as C
-        if steps is None:
-            if not hasattr(gen, "__len__"):
-                raise ValueError("Please specify `steps` when evaluating on a generator.")
-            steps = len(gen)
+        steps = data.steps_for(gen, steps, "steps")
         cbs = C.CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                              epochs=1, steps=steps)
         cbs.on_test_begin()
         it = data.batch_iterator(gen)
         step = None
-        for b in range(steps):
-            xs, ys, sw = self._standardize(*data.unpack(next(it)))
+        for b, batch in data.epoch_batches(gen, steps, it):
+            xs, ys, sw = self._standardize(*data.unpack(batch))
             cur = self._get_step("test", xs, ys, sw is not None)
             if step is not cur:
                 if step is None:
@@ -556,14 +548,11 @@ class TrainingMixin:
         return res[0] if len(res) == 1 else res
 
     def _predict_generator(self, gen, steps):
-        if steps is None:
-            if not hasattr(gen, "__len__"):
-                raise ValueError("Please specify `steps` when predicting on a generator.")
-            steps = len(gen)
+        steps = data.steps_for(gen, steps, "steps")
         it = data.batch_iterator(gen)
         outs = []
-        for _ in range(steps):
-            bx, _, _ = data.unpack(next(it))
+        for _, batch in data.epoch_batches(gen, steps, it):
+            bx, _, _ = data.unpack(batch)
             r = self.predict_on_batch(bx)
             outs.append(r if isinstance(r, list) else [r])
         res = [np.concatenate([o[i] for o in outs]) for i in range(len(outs[0]))]
