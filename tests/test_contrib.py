@@ -25,10 +25,11 @@ def test_contrib_is_reachable_as_attribute_and_import():
     assert tf.contrib.slim.arg_scope is arg_scope
 
 
-@pytest.mark.parametrize("name", ["rnn", "seq2seq", "legacy_seq2seq"])
-def test_rnn_modules_name_their_issue(name):
+def test_rnn_modules_resolve_and_legacy_seq2seq_names_its_issue():
+    assert tf.contrib.rnn.BasicLSTMCell is tf.nn.rnn_cell.BasicLSTMCell
+    assert callable(tf.contrib.seq2seq.sequence_loss)
     with pytest.raises(NotImplementedError, match=r"Recurrent networks \(RNN\)"):
-        getattr(tf.contrib, name)
+        tf.contrib.legacy_seq2seq
 
 
 def test_unknown_contrib_module_is_attribute_error():
