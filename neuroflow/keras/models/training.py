@@ -345,7 +345,7 @@ class TrainingMixin:
                 cur = _batch_shuffle(feeds, batch_size)
             elif shuffle:
                 perm = np.random.permutation(n)
-                cur = [np.take(a, perm, axis=0, out=b) for a, b in zip(feeds, bufs)]
+                cur = [np.take(a, perm, axis=0, out=b, mode="clip") for a, b in zip(feeds, bufs)]
             step.reset()
             run, add = step.run, step.add
             for b in range(steps):
