@@ -13,6 +13,7 @@ installed, else not at all (with a warning).
 import ctypes
 import glob
 import os
+import re
 import warnings
 
 import numpy
@@ -194,15 +195,17 @@ def user_num_threads():
 
 
 def default_num_threads():
-    """neuroflow's default: the user's NEUROFLOW_NUM_THREADS, else what BLAS read from its own
-    variables at load time, else 1."""
+    """neuroflow's default: the number in the user's NEUROFLOW_NUM_THREADS, OPENBLAS_NUM_THREADS,
+    OMP_NUM_THREADS or MKL_NUM_THREADS (the first set; 0 means every CPU), else 1."""
     user = user_num_threads()
     if user is None:
         return 1
     var, v = user
     if var == "NEUROFLOW_NUM_THREADS":
         return _parse_env(var, v)
-    return blas_num_threads() or available_cpus()
+    m = re.match(r"\s*(\d+)", v)  # BLAS's own variables, as BLAS reads them ("4,2" for OpenMP: 4)
+    n = int(m.group(1)) if m else 0
+    return n if n > 0 else available_cpus()
 
 
 def _parse_env(var, v):

@@ -50,6 +50,15 @@ def test_zero_follows_neuroflow_num_threads(monkeypatch):
     assert threads.blas_num_threads() == 2
 
 
+@needs_blas
+@pytest.mark.parametrize("value, expected", [("2", 2), ("3,1", 3)])
+def test_zero_returns_to_the_users_blas_variable(monkeypatch, value, expected):
+    monkeypatch.setenv("OMP_NUM_THREADS", value)
+    threads.set_intra_op_parallelism_threads(1)
+    threads.set_intra_op_parallelism_threads(0)
+    assert threads.blas_num_threads() == expected
+
+
 def test_get_is_zero_until_set():
     # TF: 0 means the system picks; neuroflow reports what the user asked for
     threads._requested = 0
