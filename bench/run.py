@@ -230,6 +230,7 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--peers", default="torch,tf,numpy", help="torch,tf,numpy or none")
     ap.add_argument("--variants", default="", help="extra neuroflow settings to measure, e.g. nf_2t")
+    ap.add_argument("--exclude", default="", help="frameworks to leave out, e.g. torch_default")
     ap.add_argument("--timeout", type=int, default=900, help="seconds per measurement")
     ap.add_argument("--env", action="append", default=[],
                     help="K=V for every run (e.g. PEERS_MAX_STEPS=150 to shorten W1/W2 epochs)")
@@ -255,6 +256,7 @@ def main(argv=None):
         if not names:
             ap.error("unknown peer %r: expected torch, tf, numpy or none" % g)
         fws += names
+    fws = [fw for fw in fws if fw not in a.exclude.split(",")]
     overrides = dict(kv.split("=", 1) for kv in a.env)
 
     skipped, usable = {}, []
