@@ -1,69 +1,14 @@
 """compile / fit / evaluate / predict: Keras training on the TF1 executor.
 
 ``compile`` only records the choices. The first fit/evaluate/predict with data of a given layout
-traces the model once on fresh placeholders (inside ``context.symbolic()``, in a private graph):
-forward with ``training`` fixed, losses, metric statistics, ``tf.gradients`` and the optimizer's
-fused update ops. The result is compiled into an executor ``Plan`` run with an ``EagerContext``,
-so the weights live in the Variable objects and eager code sees every update. Each batch is then
-one plan call on NumPy slices; the running epoch averages are kept in Python as Keras keeps them.
+builds the model's step (``step.py``: traced once, compiled into one executor plan); each batch is
+then one plan call on NumPy slices, and the running epoch averages are kept in Python as Keras
+keeps them.
 """
 import numpy as np
 
-from ...core import context, dtypes
-from ...core.executor import EagerContext, Plan
-from ...core.graph import Graph
-from ...core.op import Placeholder
-from ...core.shape import TensorShape
-from .. import backend as K
-from ..layers.base import flatten, no_record, training_scope
 from . import data
-
-
-class _Slot:
-    """One metric of one output: the Metric object and the name it reports under."""
-
-    def __init__(self, name, metric, output_index, weighted):
-        self.name, self.metric, self.output_index, self.weighted = name, metric, output_index, weighted
-
-
-class _Step:
-    """A compiled train/test step: the plan plus where each value sits in its results."""
-
-    def __init__(self, plan, names, n_losses, slots, stat_counts):
-        self.plan, self.names, self.n_losses = plan, names, n_losses
-        self.slots, self.stat_counts = slots, stat_counts
-        self.run = plan.__call__
-
-    def reset(self):
-        self.loss_sums = [0.0] * self.n_losses
-        self.seen = 0
-        for s in self.slots:
-            s.metric.reset_states()
-
-    def add(self, out, n):
-        """Accumulates one batch's results (n samples) into the running averages."""
-        sums = self.loss_sums
-        for i in range(self.n_losses):
-            sums[i] += float(out[i]) * n
-        self.seen += n
-        k = self.n_losses
-        for s, c in zip(self.slots, self.stat_counts):
-            s.metric._merge(out[k:k + c])
-            k += c
-
-    def logs(self):
-        n = max(self.seen, 1)
-        vals = [s / n for s in self.loss_sums] + [float(s.metric._result_value()) for s in self.slots]
-        return dict(zip(self.names, vals))
-
-    def batch_logs(self, out):
-        vals = [float(out[i]) for i in range(self.n_losses)]
-        k = self.n_losses
-        for s, c in zip(self.slots, self.stat_counts):
-            st = out[k:k + c]
-            vals.append(float(st[0]) / float(st[1]) if len(st) == 2 and float(st[1]) else float(st[0]))
-            k += c
-        return dict(zip(self.names, vals))
+from . import step as step_mod
 
 
 class TrainingMixin:
@@ -113,175 +58,17 @@ class TrainingMixin:
 
     # ---------------------------------------------------------------- tracing
     def _trace(self, xs, training):
-        for layer in self._flatten_layers():
-            layer._activity_losses = []
-        inputs = xs if len(xs) > 1 else xs[0]
-        with training_scope(training):
-            out = self(inputs, training=training)
-        return flatten(out)
+        return step_mod.trace(self, xs, training)
 
     def _flatten_layers(self):
-        seen, out, stack = set(), [], [self]
-        while stack:
-            l = stack.pop()
-            if id(l) in seen:
-                continue
-            seen.add(id(l))
-            out.append(l)
-            stack.extend(l._all_sublayers())
-        return out
-
-    def _input_placeholders(self, xs):
-        phs = []
-        for i, x in enumerate(xs):
-            dt = dtypes.as_dtype(x.dtype)
-            phs.append(Placeholder(dt, TensorShape((None,) + x.shape[1:]))._build((), "input_%d" % i))
-        return phs
-
-    def _output_names(self, n):
-        names = getattr(self, "output_names", None)
-        if names and len(names) == n:
-            return list(names)
-        return ["output_%d" % (i + 1) for i in range(n)]
-
-    def _per_output(self, value, names, what):
-        n = len(names)
-        if isinstance(value, dict):
-            for k in value:
-                if k not in names:
-                    raise ValueError(f"Unknown entries in {what} dictionary: ['{k}']. Only expected "
-                                     f"following keys: {names}")
-            return [value.get(k) for k in names]
-        if isinstance(value, (list, tuple)) and what == "loss":
-            if len(value) != n:
-                raise ValueError(f"When passing a list as loss, it should have one entry per model "
-                                 f"outputs. The model has {n} outputs, but you passed loss={value}")
-            return list(value)
-        return [value] * n
-
-    def _metric_slots(self, names, losses, ys, outs):
-        from .. import metrics as M
-        slots = []
-        prefix = len(names) > 1
-
-        def per_output(spec):
-            if spec is None:
-                return [[] for _ in names]
-            if isinstance(spec, dict):
-                return [spec.get(k, []) if isinstance(spec.get(k, []), (list, tuple))
-                        else [spec[k]] for k in names]
-            if isinstance(spec, (list, tuple)) and spec and all(isinstance(s, (list, tuple))
-                                                                  for s in spec):
-                return [list(s) for s in spec]
-            return [list(spec) for _ in names]
-
-        for weighted, spec in ((False, self._compile_metrics), (True, self._compile_weighted_metrics)):
-            for i, ms in enumerate(per_output(spec)):
-                for m in ms:
-                    if isinstance(m, str) and m in ("acc", "accuracy"):
-                        yt, yp = ys[i], outs[i]
-                        dt, dp = yt.shape.ndims, yp.shape.ndims
-                        fn = M.resolve_accuracy(m, dt, yt.shape.as_tuple()[-1], dp,
-                                                yp.shape.as_tuple()[-1], losses[i])
-                        obj, name = M.MeanMetricWrapper(fn, name=m), m
-                    elif isinstance(m, M.Metric):
-                        obj, name = m, m.name
-                    else:
-                        fn = M.get(m)
-                        name = m if isinstance(m, str) else getattr(fn, "__name__", "metric")
-                        obj = fn if isinstance(fn, M.Metric) else M.MeanMetricWrapper(fn, name=name)
-                    if weighted:
-                        name = "weighted_" + name
-                    slots.append(_Slot((names[i] + "_" + name) if prefix else name, obj, i, weighted))
-        return slots
+        return step_mod.flatten_layers(self)
 
     def _build_step(self, mode, xs, ys, with_sw):
-        """Traces the model and compiles a plan for 'train', 'test' or 'predict'."""
-        from .. import losses as L
-        from ...ops.array_ops import identity
-        from ...ops.math_ops import add_n
-        from ...ops.reduce_ops import reduce_mean
-        g = Graph()
-        with context.symbolic(), g.as_default(), no_record():
-            phs = self._input_placeholders(xs)
-            outs = self._trace(phs, training=(mode == "train"))
-            ph_ids = {id(p) for p in phs}
-            outs = [identity(o) if id(o) in ph_ids else o for o in outs]   # a plan fetches ops
-            if mode == "predict":
-                return Plan(outs, phs, EagerContext())
-            names = self._output_names(len(outs))
-            losses = [L.get(l) for l in self._per_output(self.loss, names, "loss")]
-            if len(ys) != len(outs):
-                raise ValueError(f"The model has {len(outs)} output(s) but {len(ys)} target "
-                                 "array(s) were given.")
-            lw = self.compiled_loss_weights
-            if lw is None:
-                weights = [1.0] * len(outs)
-            elif isinstance(lw, dict):
-                weights = [lw.get(k, 1.0) for k in names]
-            else:
-                weights = list(lw) if isinstance(lw, (list, tuple)) else [lw] * len(outs)
-                if len(weights) != len(outs):
-                    raise ValueError(f"When passing a list as loss_weights, it should have one entry "
-                                     f"per model output. The model has {len(outs)} outputs, but you "
-                                     f"passed loss_weights={lw}")
-            yts = [Placeholder(dtypes.float32, TensorShape((None,) + y.shape[1:]))._build((), "target_%d" % i)
-                   for i, y in enumerate(ys)]
-            sws = [Placeholder(dtypes.float32, TensorShape((None,)))._build((), "sample_weight_%d" % i)
-                   for i in range(len(ys))] if with_sw else [None] * len(ys)
-            per_out, terms = [], []
-            for i, (lf, yt, yp, sw) in enumerate(zip(losses, yts, outs, sws)):
-                if lf is None:
-                    continue
-                _check_target(lf, yt, yp)
-                li = _reduced_loss(lf, yt, yp, sw)
-                per_out.append((names[i] + "_loss", li))
-                w = 1.0 if weights[i] is None else float(weights[i])
-                terms.append(li if w == 1.0 else li * w)
-            if not terms:
-                raise ValueError("The model cannot be compiled because it has no loss to optimize.")
-            reg = [r for r in self.losses if r is not None]
-            total = add_n(terms + [reduce_mean(r) if r.shape.ndims else r for r in reg]) \
-                if len(terms) + len(reg) > 1 else terms[0]
-            slots = self._metric_slots(names, losses, yts, outs)
-            fetches, counts = [total], []
-            loss_names = ["loss"]
-            if len(outs) > 1:
-                fetches += [t for _, t in per_out]
-                loss_names += [n for n, _ in per_out]
-            for s in slots:
-                st = s.metric._stats(yts[s.output_index], _metric_input(s.metric, outs[s.output_index]),
-                                     sws[s.output_index] if s.weighted else None)
-                fetches += st
-                counts.append(len(st))
-            if mode == "train":
-                fetches.append(self._update_op(total))
-        feeds = phs + yts + [s for s in sws if s is not None]
-        plan = Plan(fetches, feeds, EagerContext())
-        self._metrics_names = loss_names + [s.name for s in slots]
-        return _Step(plan, self._metrics_names, len(loss_names), slots, counts)
-
-    def _update_op(self, total):
-        from ...core.gradients import gradients
-        from ...ops.control_flow_ops import group
-        variables = self.trainable_weights
-        if not variables:
-            raise ValueError("The model has no trainable weights to train.")
-        grads = gradients(total, variables)
-        pairs = [(gr, v) for gr, v in zip(grads, variables) if gr is not None]
-        if not pairs:
-            raise ValueError("No gradients provided for any variable: %s."
-                             % ([v.name for v in variables],))
-        opt = self.optimizer
-        if hasattr(opt, "get_updates_for"):
-            return group(*opt.get_updates_for(pairs))
-        op = opt.apply_gradients(pairs)   # a TF1 tf.train optimizer
-        _init_new_variables(opt.variables())
-        return op
+        return step_mod.build_step(self, mode, xs, ys, with_sw)
 
     def _get_step(self, mode, xs, ys=(), with_sw=False):
         key = (mode, tuple((x.dtype.str, x.shape[1:]) for x in xs),
-               tuple((y.ndim, y.shape[-1] if y.ndim else None) for y in ys), with_sw)
+               tuple(y.shape[1:] for y in ys), with_sw)
         steps = self.__dict__.setdefault("_steps", {})
         step = steps.get(key)
         if step is None:
@@ -310,7 +97,8 @@ class TrainingMixin:
         verbose = 1 if verbose == "auto" else verbose
         if data.is_generator(x):
             return self._fit_generator(x, steps_per_epoch, epochs, verbose, callbacks,
-                                       validation_data, validation_steps, initial_epoch, class_weight)
+                                       validation_data, validation_steps, initial_epoch,
+                                       class_weight)
         batch_size = 32 if batch_size is None else int(batch_size)
         xs, ys, sw = self._standardize(x, y, sample_weight, class_weight)
         val = None
@@ -365,8 +153,7 @@ class TrainingMixin:
                 if self.stop_training:
                     break
             logs = step.logs()
-            if val is not None and (epoch + 1) % (validation_freq if isinstance(validation_freq, int)
-                                                  else 1) == 0:
+            if val is not None and _validate_now(validation_freq, epoch):
                 vlogs = self._evaluate_arrays(*val, validation_batch_size or batch_size)
                 logs.update({"val_" + k: v for k, v in vlogs.items()})
             cbs.on_epoch_end(epoch, logs)
@@ -617,49 +404,6 @@ class TrainingMixin:
         pass
 
 
-def _reduced_loss(lf, yt, yp, sw):
-    """The scalar loss of one output: the mean over the batch of the (weighted) sample losses."""
-    from .. import losses as L
-    from .._ops import batch_mean
-    from ...ops.reduce_ops import reduce_mean
-    if isinstance(lf, L.Loss):
-        return lf(yt, yp, sample_weight=sw)
-    per = lf(yt, yp)
-    nd = per.shape.ndims
-    if nd is not None and nd > 1:
-        per = reduce_mean(per, axis=list(range(1, nd)))
-    if sw is not None:
-        per = per * sw
-    return batch_mean(per)
-
-
-def _metric_input(metric, yp):
-    """What a metric reads: for argmax accuracies of a softmax output, the logits (same argmax,
-    no second softmax in the step)."""
-    from .. import metrics as M
-    fn = getattr(metric, "_fn", None)
-    op = yp.op
-    if fn in (M.categorical_accuracy, M.sparse_categorical_accuracy) and op.type == "Softmax" \
-            and getattr(op, "axis", -1) in (-1, (yp.shape.ndims or 0) - 1) and len(op.inputs) == 1:
-        return op.inputs[0]
-    return yp
-
-
-def _check_target(lf, yt, yp):
-    """Keras's error for targets whose shape cannot match the output."""
-    name = getattr(lf, "__name__", "") or getattr(getattr(lf, "fn", None), "__name__", "")
-    if "sparse" in name:
-        return
-    a, b = yt.shape.as_tuple(), yp.shape.as_tuple()
-    if a is None or b is None:
-        return
-    if len(a) != len(b) or any(x is not None and z is not None and x != z
-                               for x, z in zip(a[1:], b[1:])):
-        fa = "(%s)" % ", ".join("None" if d is None else str(d) for d in a)
-        fb = "(%s)" % ", ".join("None" if d is None else str(d) for d in b)
-        raise ValueError(f"Shapes {fa} and {fb} are incompatible")
-
-
 def _batch_result(step, out, return_dict):
     logs = step.batch_logs(out)
     if return_dict:
@@ -676,8 +420,8 @@ def _batch_shuffle(arrays, batch_size):
     return [a[idx] for a in arrays]
 
 
-def _init_new_variables(variables):
-    """Gives a value to variables made in symbolic mode (a TF1 optimizer's slots)."""
-    for v in variables:
-        if v._value is None:
-            v._value = np.array(Plan([v._initial_value], [], EagerContext())()[0], copy=True)
+def _validate_now(freq, epoch):
+    """Keras's validation_freq: every ``freq`` epochs, or the epochs (1-based) listed."""
+    if isinstance(freq, int):
+        return (epoch + 1) % freq == 0
+    return epoch + 1 in freq
