@@ -46,6 +46,7 @@ from .core.graph import GraphKeys as _GK  # noqa: E402,F401
 from .core.errors import OpError as _OpError  # noqa: E402,F401
 newaxis = None
 from .ops.io_ops import *  # noqa: F401,F403,E402
+from . import summary  # noqa: E402,F401  (tf.summary: TensorBoard event files)
 
 
 def __getattr__(name):
