@@ -105,26 +105,41 @@ def window(xpd, i, j, Ho, Wo, strides, dilations):
     return xpd[:, i * dh:i * dh + (Ho - 1) * sh + 1:sh, j * dw:j * dw + (Wo - 1) * sw + 1:sw, :]
 
 
-def im2col(x, kh, kw, strides, dilations, pads, Ho, Wo, out=None):
-    """The (n*Ho*Wo, kh*kw*C) matrix of x's windows, columns in (kh, kw, C) order (the rows of
-    an HWIO filter), copied in one pass from a strided view of the padded input."""
+def im2col(x, kh, kw, strides, dilations, pads, Ho, Wo, buf=None, ones=False):
+    """The (n*Ho*Wo, kh*kw*C [+ 1]) matrix A of x's windows, columns in (kh, kw, C) order (the
+    rows of an HWIO filter), so that conv(x, W) = A @ W.reshape(-1, O).
+
+    Copied in one pass from a strided view of the padded input. With one channel the taps are
+    copied as rows of a (K, rows) buffer and A is its transposed view (each copy then moves whole
+    image rows). ``ones``: a last column of ones, so the GEMM also adds a bias row. ``buf``: a
+    flat buffer to build A in (else reused scratch).
+    """
     xp = get_array_module(x)
     n, C = x.shape[0], x.shape[3]
-    if kh == kw == 1 and not any(pads):
+    M, K = n * Ho * Wo, kh * kw * C
+    if kh == kw == 1 and not any(pads) and not ones:
         v = x if tuple(strides) == (1, 1) else x[:, ::strides[0], ::strides[1], :]
-        if out is None:
-            return v.reshape(n * Ho * Wo, C)   # a 1x1 convolution needs no copy at stride 1
-        xp.copyto(out.reshape(v.shape), v)
-        return out
+        return v.reshape(M, C)  # a 1x1 convolution needs no copy at stride 1
+    Kb = K + bool(ones)
+    if buf is None:
+        buf = scratch.get("cols", (M * Kb,), x.dtype, xp)
     xpd = padded(x, pads)
-    s0, s1, s2, s3 = xpd.strides
-    (sh, sw), (dh, dw) = strides, dilations
-    win = xp.lib.stride_tricks.as_strided(xpd, (n, Ho, Wo, kh, kw, C),
-                                          (s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3))
-    if out is None:
-        out = scratch.get("cols", (n * Ho * Wo, kh * kw * C), x.dtype, xp)
-    xp.copyto(out.reshape(n, Ho, Wo, kh, kw, C), win)
-    return out
+    if C == 1:
+        rows = buf[:M * Kb].reshape(Kb, M)
+        for t in range(K):
+            xp.copyto(rows[t].reshape(n, Ho, Wo, 1),
+                      window(xpd, t // kw, t % kw, Ho, Wo, strides, dilations))
+        A = rows.T
+    else:
+        A = buf[:M * Kb].reshape(M, Kb)
+        s0, s1, s2, s3 = xpd.strides
+        (sh, sw), (dh, dw) = strides, dilations
+        win = xp.lib.stride_tricks.as_strided(xpd, (n, Ho, Wo, kh, kw, C),
+                                              (s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3))
+        xp.copyto(A[:, :K].reshape(n, Ho, Wo, kh, kw, C), win)
+    if ones:
+        A[:, K] = 1
+    return A
 
 
 def _batch_step(bytes_per_example):
@@ -132,17 +147,17 @@ def _batch_step(bytes_per_example):
 
 
 # ==================================================================== kernels
-def conv_forward(x, W, strides, dilations, pads, Ho, Wo, own=None):
-    """(y, cols): y[n, ho, wo, o] = sum of x's window times W[..., o], one GEMM per batch chunk.
+def conv_forward(x, W, strides, dilations, pads, Ho, Wo, b=None, own=None):
+    """(y, cols): y[n, ho, wo, o] = sum of x's window times W[..., o] (+ b[o]), one GEMM per
+    batch chunk; the bias rides in the GEMM as a row of W against a column of ones.
 
-    ``own(shape, dtype)`` gives a buffer the caller keeps for the cols (backward); cols is None
-    when the batch went through in chunks.
+    ``own(size, dtype, xp)`` gives a flat buffer the caller keeps for the cols (backward); cols
+    is None when the batch went through in chunks.
     """
     xp = get_array_module(x)
     n, C = x.shape[0], x.shape[3]
     kh, kw, _, O = W.shape
     K = kh * kw * C
-    W2 = W.reshape(K, O)
     y = xp.empty((n, Ho, Wo, O), dtype=x.dtype)
     rows = Ho * Wo
     if y.size == 0:
@@ -150,17 +165,23 @@ def conv_forward(x, W, strides, dilations, pads, Ho, Wo, own=None):
     if K == 0:
         y.fill(0)
         return y, None
+    fold = b is not None and not (kh == kw == 1 and not any(pads))
+    W2 = W.reshape(K, O)
+    if fold:
+        W2 = xp.concatenate([W2, b.reshape(1, O).astype(W2.dtype, copy=False)])
+    Kb = W2.shape[0]
     y2 = y.reshape(n * rows, O)
-    step = _batch_step(rows * K * x.dtype.itemsize)
-    if n <= step:
-        buf = None if own is None else own((n * rows, K), x.dtype, xp)
-        cols = im2col(x, kh, kw, strides, dilations, pads, Ho, Wo, out=buf)
-        xp.matmul(cols, W2, out=y2)
-        return y, cols
+    step = _batch_step(rows * Kb * x.dtype.itemsize)
+    cols = None
     for i in range(0, n, step):
-        cols = im2col(x[i:i + step], kh, kw, strides, dilations, pads, Ho, Wo)
+        whole = n <= step
+        buf = own(n * rows * Kb, x.dtype, xp) if whole and own is not None else None
+        cols = im2col(x if whole else x[i:i + step], kh, kw, strides, dilations, pads, Ho, Wo,
+                      buf=buf, ones=fold)
         xp.matmul(cols, W2, out=y2[i * rows:(i + step) * rows])
-    return y, None
+    if b is not None and not fold:
+        y += b
+    return y, (cols if n <= step else None)
 
 
 def conv_filter_grad(x, gy, kshape, strides, dilations, pads, cols=None):
@@ -169,8 +190,8 @@ def conv_filter_grad(x, gy, kshape, strides, dilations, pads, cols=None):
     n, Ho, Wo, O = gy.shape
     kh, kw = kshape[0], kshape[1]
     K = kh * kw * x.shape[3]
-    if cols is not None:
-        return xp.matmul(cols.T, gy.reshape(-1, O)).reshape(kshape)
+    if cols is not None:  # (a ones column's row, the bias gradient, is cheaper kept than cut)
+        return xp.matmul(cols.T, gy.reshape(-1, O))[:K].reshape(kshape)
     rows = Ho * Wo
     step = _batch_step(rows * K * x.dtype.itemsize)
     gW = None
@@ -278,12 +299,11 @@ class Conv2D(_ConvBase):
         self._saved = None       # (x, cols) of the last forward, for the filter gradient
         self._cols_buf = None
 
-    def _own(self, shape, dtype, xp):
-        size = shape[0] * shape[1]
+    def _own(self, size, dtype, xp):
         buf = self._cols_buf
         if buf is None or buf.size < size or buf.dtype != dtype or get_array_module(buf) is not xp:
             buf = self._cols_buf = xp.empty(size, dtype)
-        return buf[:size].reshape(shape)
+        return buf
 
     def forward(self, x, W, b=None):
         xp = get_array_module(x)
@@ -293,11 +313,9 @@ class Conv2D(_ConvBase):
                                        f"depth: {x.shape[3]} vs {W.shape[2]}")
         Ho, Wo, pads = self._geo(x.shape[1], x.shape[2], W.shape[0], W.shape[1])
         keep = self._want_cols or bool(context.state.tapes)
-        y, cols = conv_forward(x, W, self.strides, self.dilations, pads, Ho, Wo,
+        y, cols = conv_forward(x, W, self.strides, self.dilations, pads, Ho, Wo, b,
                                self._own if keep else None)
         self._saved = (x, cols) if keep and cols is not None else None
-        if b is not None:
-            y += b
         if self.relu:
             xp.maximum(y, 0, out=y)
         return y
@@ -320,12 +338,24 @@ class Conv2D(_ConvBase):
         x, W = self.inputs[0], self.inputs[1]
         self._want_cols = True
         if self.relu:
-            gy = GateGrad("Relu")._build((gy, self.outputs[0]), "ReluGrad")
+            gy = _relu_grad(gy, self.outputs[0], GateGrad)
         gx = backprop_input(gy, W, x, self._spec())
         gW = backprop_filter(x, gy, W, self._spec(), fwd=self)
         if not self.bias:
             return gx, gW
         return gx, gW, BiasAddGrad()._build((gy,), "BiasAddGrad")
+
+
+def _relu_grad(gy, y, GateGrad):
+    """gy * (y > 0). When gy is a max pool's gradient routed back onto y itself, the mask is
+    applied to the pooled gradient instead: the relu of a window's maximum is the pooled value's,
+    so the same result costs a pass over the pooled (a quarter-size) array, not over y."""
+    op = gy.op
+    if op.type == "MaxPoolGrad" and op.inputs[2] is y and op.inputs[1].op.type == "MaxPool":
+        pool_gy, idx = op.inputs[0], op.inputs[1]
+        masked = GateGrad("Relu")._build((pool_gy, idx.op.outputs[0]), "ReluGrad")
+        return type(op)(op.ksize, op.strides, op.padding)._build((masked, idx, y), "MaxPoolGrad")
+    return GateGrad("Relu")._build((gy, y), "ReluGrad")
 
 
 def backprop_input(gy, W, x, spec, name="Conv2DBackpropInput"):

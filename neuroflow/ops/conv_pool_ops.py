@@ -69,12 +69,18 @@ class MaxPool(_Pool):
         xpd = padded(x, pads, fill=_lowest(x.dtype))
         taps = self._taps()
         y = window(xpd, 0, 0, Ho, Wo, self.strides, (1, 1)).copy()
-        idx = xp.zeros(y.shape, np.uint8 if len(taps) < 256 else np.int32)
+        wide = len(taps) >= 256
+        idx = xp.zeros(y.shape, np.int32 if wide else np.uint8)
+        s = scratch.get("pooltap", y.shape, y.dtype, xp)
         for k, (i, j) in enumerate(taps[1:], 1):
-            s = window(xpd, i, j, Ho, Wo, self.strides, (1, 1))
+            # copied first: ufuncs on the strided view are several times slower than one copy
+            xp.copyto(s, window(xpd, i, j, Ho, Wo, self.strides, (1, 1)))
             gt = s > y  # strict: ties keep the earlier tap, as TF does
-            xp.copyto(y, s, where=gt)
-            xp.copyto(idx, k, where=gt)
+            xp.maximum(y, s, out=y)
+            # taps come in increasing order, so the winner is the largest k that raised the max
+            gt = gt.astype(np.int32) if wide else gt.view(np.uint8)
+            gt *= k
+            xp.maximum(idx, gt, out=idx)
         return y, idx
 
     def infer(self, x):
@@ -102,12 +108,16 @@ class MaxPoolGrad(_Pool):
             xp.empty(shape, gy.dtype)
         if not tiles:
             gxp.fill(0)
+        t = scratch.get("pooltap", gy.shape, gy.dtype, xp)
+        m = scratch.get("poolmask", gy.shape, np.bool_, xp)
         for k, (i, j) in enumerate(self._taps()):
+            xp.equal(idx, k, out=m)  # computed contiguous, then one strided copy or add
+            xp.multiply(gy, m, out=t)
             s = window(gxp, i, j, Ho, Wo, self.strides, (1, 1))
             if tiles:  # each input position is in exactly one window: write, do not add
-                xp.multiply(gy, idx == k, out=s)
+                xp.copyto(s, t)
             else:
-                s += gy * (idx == k)
+                s += t
         if crop:
             return gxp[:, pads[0]:pads[0] + H, pads[2]:pads[2] + W, :].copy()
         return gxp
@@ -153,8 +163,10 @@ class AvgPool(_Pool):
         xpd = padded(x, pads)
         taps = self._taps()
         y = window(xpd, 0, 0, Ho, Wo, self.strides, (1, 1)).astype(x.dtype, copy=True)
+        s = scratch.get("pooltap", y.shape, y.dtype, get_array_module(x))
         for i, j in taps[1:]:
-            y += window(xpd, i, j, Ho, Wo, self.strides, (1, 1))
+            s[...] = window(xpd, i, j, Ho, Wo, self.strides, (1, 1))  # copy, then add contiguous
+            y += s
         y *= self._inv_count(x.shape, Ho, Wo, pads, x.dtype, get_array_module(x))
         return y
 
