@@ -7,10 +7,11 @@ is one step: the cell step op. The cells (``neuroflow.rnn``) and the Keras layer
 
 Layout: inputs ``(x, W_x, W_h, b, *initial_states[, rmask][, mask])``, outputs ``(y,
 *final_states, *workspace)``; the workspace (time-major) is what backward needs. ``rmask``
-([batch, units], recurrent dropout) multiplies the state where it meets ``W_h``. Masks (TF1 ``sequence_length``
-or a Keras mask): a masked step keeps the state; its output is zero (``zero_output``, TF1) or
-the kept state (Keras). ``reverse`` runs from the last step to the first and leaves each output
-at its own time index (TF1's backward direction; Keras ``go_backwards`` reverses it afterwards).
+([batch, units], recurrent dropout) multiplies the state where it meets ``W_h``. Masks (TF1
+``sequence_length`` or a Keras mask): a masked step keeps the state; its output is zero
+(``zero_output``, TF1) or the previous output (Keras: the kept state, zero before the first
+step seen). ``reverse`` runs from the last step to the first and leaves each output at its own
+time index (TF1's backward direction; Keras ``go_backwards`` reverses it afterwards).
 Sigmoid gates use sigmoid(z) = tanh(z / 2) / 2 + 1 / 2: the columns of W are halved once, so one
 tanh call covers every gate of a step and never overflows.
 """
@@ -89,10 +90,25 @@ class _RecurrentSeq(Operation):
     def _prev(self, t):
         return t + 1 if self.reverse else t - 1
 
+    def _out_factor(self, xp, M):
+        """What the states are multiplied by to give the outputs (None: the states as they are).
+
+        zero_output: the mask. Otherwise a masked step repeats the previous output, which is
+        the carried state once a step was seen and zero before (Keras's first output).
+        """
+        if M is None:
+            return None
+        if self.zero_output:
+            return M
+        seen = xp.cumsum(M[::-1] if self.reverse else M, axis=0)
+        seen = (seen[::-1] if self.reverse else seen) > 0
+        return None if bool(seen.all()) else seen.astype(M.dtype)
+
     def _output(self, xp, Hs, M, single):
-        """The outputs in the caller's layout: zero at masked steps when zero_output."""
-        if M is not None and self.zero_output:
-            y = Hs * M
+        """The outputs in the caller's layout (see _out_factor)."""
+        f = self._out_factor(xp, M)
+        if f is not None:
+            y = Hs * f
             y += 0.0    # -0.0 * 0 is -0.0: masked outputs print as 0., as TF's
         else:
             y = Hs
@@ -103,7 +119,8 @@ class _RecurrentSeq(Operation):
     def _grad_y(self, xp, gy, M, single):
         """The outputs' gradient time-major, zero at steps whose output was zeroed."""
         gy = gy[None] if single else gy if self.time_major else gy.transpose(1, 0, 2)
-        return gy * M if M is not None and self.zero_output else gy
+        f = self._out_factor(xp, M)
+        return gy * f if f is not None else gy
 
     def _dx(self, xp, dZ, Wx, single):
         T, B = dZ.shape[:2]

@@ -30,7 +30,8 @@ def ref_run(step, x, states, lengths=None, mask=None, time_major=False, reverse=
         out, new = step(xt[t], states)
         m = M[t][:, None]
         states = [m * n + (1 - m) * s for n, s in zip(new, states)]
-        ys[t] = m * out if zero_output else states[0]
+        seen = m if t == (T - 1 if reverse else 0) else np.maximum(seen, m)
+        ys[t] = m * out if zero_output else states[0] * seen   # Keras: 0 before a step is seen
     y = np.stack(ys)
     return (y if time_major else y.transpose(1, 0, 2)), states
 

@@ -18,6 +18,7 @@ from .conv import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .regularization_extra import *  # noqa: F401,F403
+from .recurrent import *  # noqa: F401,F403
 
 
 def _registry():
