@@ -91,7 +91,9 @@ class BatchMean(Operation):
 
     def forward(self, x):
         n = x.size
-        return (x.sum() * (1.0 / n)).astype(x.dtype) if n else get_array_module(x).zeros((), x.dtype)
+        if not n:
+            return get_array_module(x).zeros((), x.dtype)
+        return (x.sum() * (1.0 / n)).astype(x.dtype)
 
     def infer(self, x):
         return [((), x.dtype)]

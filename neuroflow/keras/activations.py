@@ -99,8 +99,8 @@ def gelu(x, approximate=False):
         return 0.5 * x * (1 + tf.tanh(c * (x + 0.044715 * x * x * x)))
     erf = getattr(tf, "erf", None) or getattr(getattr(tf, "math", None), "erf", None)
     if erf is None:
-        raise NotImplementedError("gelu(approximate=False) needs tf.math.erf, which neuroflow does not "
-                                  "provide yet; use gelu(x, approximate=True).")
+        raise NotImplementedError("gelu(approximate=False) needs tf.math.erf, which neuroflow "
+                                  "does not provide yet; use gelu(x, approximate=True).")
     return 0.5 * x * (1 + erf(x / np.float32(np.sqrt(2))))
 
 
@@ -133,8 +133,8 @@ def deserialize(name, custom_objects=None):
         return _BY_NAME[name]
     except KeyError:
         raise ValueError(f"Unknown activation function: '{name}'. Please ensure you are using a "
-                         "`keras.utils.custom_object_scope` and that this object is included in the "
-                         "scope.") from None
+                         "`keras.utils.custom_object_scope` and that this object is included in "
+                         "the scope.") from None
 
 
 def get(identifier):

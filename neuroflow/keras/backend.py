@@ -21,7 +21,7 @@ def _tf():
 
 
 def backend():
-    """The name of the backend Keras runs on (what Keras 2 printed as 'Using TensorFlow backend')."""
+    """The backend Keras runs on (Keras 2 printed 'Using TensorFlow backend')."""
     return "tensorflow"
 
 

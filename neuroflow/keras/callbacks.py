@@ -1,4 +1,4 @@
-"""``keras.callbacks``: hooks into fit/evaluate/predict (History, progress bar, early stopping ...)."""
+"""``keras.callbacks``: hooks into fit/evaluate/predict (History, progress bar, EarlyStopping)."""
 import csv
 import os
 import time
@@ -339,8 +339,9 @@ class EarlyStopping(Callback):
     def on_epoch_end(self, epoch, logs=None):
         current = (logs or {}).get(self.monitor)
         if current is None:
+            names = ",".join(list((logs or {}).keys()))
             warnings.warn(f"Early stopping conditioned on metric `{self.monitor}` which is not "
-                          f"available. Available metrics are: {','.join(list((logs or {}).keys()))}")
+                          f"available. Available metrics are: {names}")
             return
         if self.monitor_op(current - self.min_delta, self.best):
             self.best = current
@@ -386,7 +387,8 @@ class LearningRateScheduler(Callback):
             raise ValueError('The output of the "schedule" function should be float.')
         K.set_value(var, float(lr))
         if self.verbose > 0:
-            print("\nEpoch %05d: LearningRateScheduler setting learning rate to %s." % (epoch + 1, lr))
+            print("\nEpoch %05d: LearningRateScheduler setting learning rate to %s."
+                  % (epoch + 1, lr))
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
@@ -430,8 +432,9 @@ class ReduceLROnPlateau(Callback):
         logs["lr"] = float(K.get_value(var))
         current = logs.get(self.monitor)
         if current is None:
-            warnings.warn(f"Learning rate reduction is conditioned on metric `{self.monitor}` which "
-                          f"is not available. Available metrics are: {','.join(list(logs.keys()))}")
+            names = ",".join(list(logs.keys()))
+            warnings.warn(f"Learning rate reduction is conditioned on metric `{self.monitor}` "
+                          f"which is not available. Available metrics are: {names}")
             return
         if self.in_cooldown():
             self.cooldown_counter -= 1
@@ -462,7 +465,8 @@ class CSVLogger(Callback):
         self.writer, self.keys, self.csv_file = None, None, None
 
     def on_train_begin(self, logs=None):
-        exists = self.append and os.path.exists(self.filename) and os.path.getsize(self.filename) > 0
+        f = self.filename
+        exists = self.append and os.path.exists(f) and os.path.getsize(f) > 0
         self._append_header = not exists
         self.csv_file = open(self.filename, "a" if self.append else "w", newline="")
         self.writer, self.keys = None, None
@@ -518,9 +522,9 @@ class ModelCheckpoint(Callback):
     def __init__(self, filepath=None, *args, **kwargs):
         raise NotImplementedError(
             "keras.callbacks.ModelCheckpoint is not supported by neuroflow yet: writing model and "
-            "weight files comes with the saving work (issue 6: saving, checkpoints and TensorBoard). "
-            "Meanwhile keep the best weights with EarlyStopping(restore_best_weights=True) or "
-            "model.get_weights().")
+            "weight files comes with the saving work (issue 6: saving, checkpoints and "
+            "TensorBoard). Meanwhile keep the best weights with "
+            "EarlyStopping(restore_best_weights=True) or model.get_weights().")
 
 
 class TensorBoard(Callback):
@@ -528,6 +532,6 @@ class TensorBoard(Callback):
 
     def __init__(self, log_dir="logs", *args, **kwargs):
         raise NotImplementedError(
-            "keras.callbacks.TensorBoard is not supported by neuroflow yet: TensorBoard event files "
-            "come with the saving work (issue 6: saving, checkpoints and TensorBoard). Remove the "
-            "callback, or plot history.history instead.")
+            "keras.callbacks.TensorBoard is not supported by neuroflow yet: TensorBoard event "
+            "files come with the saving work (issue 6: saving, checkpoints and TensorBoard). "
+            "Remove the callback, or plot history.history instead.")

@@ -87,7 +87,8 @@ min_max_norm = MinMaxNorm
 maxnorm, nonneg, unitnorm = MaxNorm, NonNeg, UnitNorm
 
 _CLASSES = {"MaxNorm": MaxNorm, "NonNeg": NonNeg, "UnitNorm": UnitNorm, "MinMaxNorm": MinMaxNorm,
-            "max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm, "min_max_norm": MinMaxNorm}
+            "max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
+            "min_max_norm": MinMaxNorm}
 
 
 def serialize(constraint):

@@ -1,4 +1,4 @@
-"""``run_layer_test``: the checks every Keras layer gets (shapes, weights, config, one training step)."""
+"""``run_layer_test``: what every Keras layer is checked for (shapes, weights, config, training)."""
 import numpy as np
 import pytest
 
@@ -61,8 +61,9 @@ def run_layer_test(layer_cls, kwargs=None, input_shape=None, expected_output_sha
 
     # config round trip, same weights -> same output
     config = layer.get_config()
+    spec = {"class_name": layer_cls.__name__, "config": config}
     copy = layer_cls.from_config(config) if custom_objects is None else \
-        keras.layers.deserialize({"class_name": layer_cls.__name__, "config": config}, custom_objects)
+        keras.layers.deserialize(spec, custom_objects)
     assert copy.get_config() == config, (copy.get_config(), config)
     y2 = copy(xs if multi else xs[0])
     if layer.weights:

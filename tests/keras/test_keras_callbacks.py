@@ -137,7 +137,8 @@ def test_reduce_lr_on_plateau(capsys):
         logs = {"loss": loss}
         cb.on_epoch_end(epoch, logs)
     np.testing.assert_allclose(K.get_value(m.optimizer.lr), 0.3, rtol=1e-6)
-    assert "Epoch 00002: ReduceLROnPlateau reducing learning rate to 0.5." in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Epoch 00002: ReduceLROnPlateau reducing learning rate to 0.5." in out
     with pytest.raises(ValueError, match="factor >= 1.0"):
         callbacks.ReduceLROnPlateau(factor=1.5)
 

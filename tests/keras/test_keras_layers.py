@@ -154,8 +154,9 @@ def test_invalid_arguments_follow_the_error_template():
 def test_input_spec_error_names_layer_and_shapes():
     layer = layers.Dense(2)
     layer(np.zeros((1, 4), "float32"))
-    with pytest.raises(ValueError, match=r"Input 0 of layer dense.* expected axis -1 of input shape "
-                                         r"to have value 4 but received input with shape \(1, 3\)"):
+    msg = (r"Input 0 of layer dense.* expected axis -1 of input shape to have value 4 but "
+           r"received input with shape \(1, 3\)")
+    with pytest.raises(ValueError, match=msg):
         layer(np.zeros((1, 3), "float32"))
 
 

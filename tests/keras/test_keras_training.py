@@ -8,7 +8,7 @@ import pytest
 import neuroflow as tf
 from neuroflow import keras
 from neuroflow.keras import layers
-from neuroflow.keras.models import Model, Sequential
+from neuroflow.keras.models import Sequential
 from keras_helpers import fresh_keras  # noqa: F401
 
 BAR = r"\d+/\d+ \[=+\] - \d+s \d+(us|ms|s)/step"
@@ -215,7 +215,8 @@ def test_sample_and_class_weights():
 
 
 def test_regularization_losses_are_part_of_the_loss():
-    model = Sequential([layers.Dense(2, input_dim=3, kernel_regularizer=keras.regularizers.l2(0.5))])
+    reg = keras.regularizers.l2(0.5)
+    model = Sequential([layers.Dense(2, input_dim=3, kernel_regularizer=reg)])
     model.compile("sgd", "mse")
     x, y = np.ones((4, 3)), np.zeros((4, 2))
     W = model.get_weights()[0]
@@ -387,3 +388,16 @@ def test_fit_on_a_reiterable_dataset_one_pass_per_epoch(capsys):
     assert re.fullmatch(r"4 - \d+s - loss: \d\.\d{4} - acc: \d\.\d{4}", lines[1]), lines[1]
     assert len(model.evaluate(Dataset(), verbose=0)) == 2
     assert model.predict(Dataset()).shape == (80, 3)
+
+
+def test_loss_objects_in_compile():
+    model = keras.Sequential([keras.layers.Dense(3, input_dim=2, activation="softmax")])
+    model.compile("sgd", keras.losses.CategoricalCrossentropy(),
+                  metrics=[keras.metrics.CategoricalAccuracy()])
+    x = np.random.rand(8, 2).astype("float32")
+    y = keras.utils.to_categorical(np.arange(8) % 3, 3)
+    h = model.fit(x, y, verbose=0)
+    assert list(h.history) == ["loss", "categorical_accuracy"]
+    p = model.predict(x)
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0)[0],
+                               -np.mean(np.sum(y * np.log(p), 1)), rtol=1e-5)

@@ -26,7 +26,8 @@ def datasets_dir(sub):
 def offline_error(name, fname):
     return FileNotFoundError(
         f"The {name} dataset is not available offline: neuroflow does not download it. Put Keras's "
-        f"{fname} in ~/.keras/datasets/ (or $KERAS_HOME/datasets/), or point $NEUROFLOW_DATASETS at "
+        f"{fname} in ~/.keras/datasets/ (or $KERAS_HOME/datasets/), or point "
+        "$NEUROFLOW_DATASETS at "
         "a folder that holds it.")
 
 

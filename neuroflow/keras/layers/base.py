@@ -1,4 +1,4 @@
-"""``Layer``: the Keras layer base class (build/call/get_config, weights, the functional-API records).
+"""``Layer``: the Keras layer base (build/call/get_config, weights, the functional-API records).
 
 Calling a layer on eager values computes at once. Calling it on symbolic Keras tensors (from
 ``Input``) builds graph nodes in the Keras graph and records a ``Node`` (which layer, which input
@@ -20,7 +20,8 @@ from ...core.tensor import Tensor
 from .. import backend as K
 from .. import _initializers, regularizers, constraints as _constraints
 
-_HISTORY = weakref.WeakKeyDictionary()   # symbolic Keras tensor -> (layer, node_index, tensor_index)
+# symbolic Keras tensor -> (layer, node_index, tensor_index)
+_HISTORY = weakref.WeakKeyDictionary()
 _STATE = {"no_record": 0, "training": []}
 
 
@@ -139,7 +140,7 @@ class InputSpec:
 
 
 class Node:
-    """One call of a layer on Keras tensors: its inputs and outputs (the functional graph's edges)."""
+    """One call of a layer on Keras tensors: inputs and outputs (the functional graph's edges)."""
 
     def __init__(self, layer, inputs, outputs, args, kwargs):
         self.layer, self.inputs, self.outputs = layer, inputs, outputs
@@ -205,12 +206,13 @@ class Layer:
         if isinstance(value, Layer) and name not in ("_outer",):
             subs = self.__dict__.get("_sublayers")
             if subs is None:
-                raise RuntimeError("It looks like you are subclassing `Layer` or `Model` and forgot "
-                                   "to call `super().__init__()`. Always start with this line.")
+                raise RuntimeError("It looks like you are subclassing `Layer` or `Model` and "
+                                   "forgot to call `super().__init__()`. Always start with this "
+                                   "line.")
             if not any(s is value for s in subs):
                 subs.append(value)
-        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value) \
-                and not name.startswith("_"):
+        elif isinstance(value, (list, tuple)) and value and not name.startswith("_") \
+                and all(isinstance(v, Layer) for v in value):
             subs = self.__dict__.get("_sublayers")
             if subs is not None:
                 for v in value:
@@ -323,21 +325,21 @@ class Layer:
             w = np.asarray(w)
             ps = tuple(p.shape.as_list())
             if ps != tuple(w.shape):
-                raise ValueError(f"Layer {self.name} weight shape {ps} is not compatible with provided "
-                                 f"weight shape {tuple(w.shape)}.")
+                raise ValueError(f"Layer {self.name} weight shape {ps} is not compatible with "
+                                 f"provided weight shape {tuple(w.shape)}.")
         for p, w in zip(params, weights):
             p._value = np.array(w, dtype=p.dtype.as_numpy_dtype, copy=True)
 
     def count_params(self):
         if not self.built:
-            raise ValueError(f"You tried to call `count_params` on layer {self.name}, but the layer "
-                             "isn't built. You can build it manually via: "
+            raise ValueError(f"You tried to call `count_params` on layer {self.name}, but the "
+                             "layer isn't built. You can build it manually via: "
                              f"`{self.name}.build(batch_input_shape)`.")
         return int(sum(int(np.prod(w.shape.as_list())) for w in self.weights))
 
     # ---------------------------------------------------------------- build / call
     def build(self, input_shape):
-        """Creates the weights (subclasses); ``input_shape`` is a TensorShape (or a list of them)."""
+        """Creates the weights (subclasses); ``input_shape``: a TensorShape (or a list of them)."""
         self.built = True
 
     def call(self, inputs, *args, **kwargs):
@@ -349,7 +351,8 @@ class Layer:
         from ...core.op import Placeholder
         shapes = input_shape if isinstance(input_shape, list) else [input_shape]
         with context.symbolic(), Graph().as_default():
-            phs = [Placeholder(_dtype_obj(self.dtype), TensorShape(s))._build((), "x") for s in shapes]
+            dt = _dtype_obj(self.dtype)
+            phs = [Placeholder(dt, TensorShape(s))._build((), "x") for s in shapes]
             with no_record():
                 out = self(phs if isinstance(input_shape, list) else phs[0])
         return map_structure(lambda t: TensorShape(t._shape), out)
@@ -442,9 +445,10 @@ class Layer:
         vals = [getattr(n, what) for n in nodes]
         shapes = {repr(_shapes(v)) for v in vals}
         if len(shapes) > 1:
-            raise AttributeError(f'The layer "{self.name}" has multiple inbound nodes, with different '
-                                 f'{kind}s. Hence the notion of "{kind}" is ill-defined for the layer. '
-                                 f"Use `get_{kind.replace(' ', '_')}_at(node_index)` instead.")
+            getter = "get_%s_at" % kind.replace(" ", "_")
+            raise AttributeError(f'The layer "{self.name}" has multiple inbound nodes, with '
+                                 f'different {kind}s. Hence the notion of "{kind}" is ill-defined '
+                                 f"for the layer. Use `{getter}(node_index)` instead.")
         return vals[0]
 
     @property

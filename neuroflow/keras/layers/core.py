@@ -1,5 +1,5 @@
-"""Core layers: Input/InputLayer, Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
-Lambda, Embedding, ActivityRegularization, GaussianNoise."""
+"""Core layers: Input/InputLayer, Dense, Activation, Dropout, Flatten, Reshape, Permute,
+RepeatVector, Lambda, Embedding, ActivityRegularization, GaussianNoise."""
 import base64
 import marshal
 import sys
@@ -36,8 +36,8 @@ def _check_rate(rate):
 class InputLayer(Layer):
     """The layer behind ``Input``: holds the model's symbolic input tensor."""
 
-    def __init__(self, input_shape=None, batch_size=None, dtype=None, input_tensor=None, sparse=False,
-                 name=None, ragged=False, batch_input_shape=None, **kwargs):
+    def __init__(self, input_shape=None, batch_size=None, dtype=None, input_tensor=None,
+                 sparse=False, name=None, ragged=False, batch_input_shape=None, **kwargs):
         if batch_input_shape is None:
             shape = () if input_shape is None else \
                 (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
@@ -51,8 +51,8 @@ class InputLayer(Layer):
         self.built = True
         g = K.get_graph()
         with context.symbolic(), g.as_default():
-            t = Placeholder(dtypes.as_dtype(self.dtype), TensorShape(self._batch_input_shape))._build(
-                (), self.name)
+            shape = TensorShape(self._batch_input_shape)
+            t = Placeholder(dtypes.as_dtype(self.dtype), shape)._build((), self.name)
         self._add_node([], t, (), {})
 
     @property
@@ -65,8 +65,8 @@ class InputLayer(Layer):
                 "sparse": self.sparse, "ragged": self.ragged, "name": self.name}
 
 
-def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=False, tensor=None,  # noqa: N802
-          ragged=False, batch_shape=None, **kwargs):
+def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=False,  # noqa: N802
+          tensor=None, ragged=False, batch_shape=None, **kwargs):
     """A symbolic input tensor that starts a functional model.
 
     Args:
@@ -128,7 +128,8 @@ class Dense(Layer):
         if last is None:
             raise ValueError("The last dimension of the inputs to a Dense layer should be defined. "
                              "Found None. Full input shape received: %s" % (input_shape,))
-        self.kernel = self.add_weight("kernel", (last, self.units), initializer=self.kernel_initializer,
+        self.kernel = self.add_weight("kernel", (last, self.units),
+                                      initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
         self.bias = self.add_weight("bias", (self.units,), initializer=self.bias_initializer,
@@ -384,9 +385,9 @@ class Lambda(Layer):
                 raise ValueError(
                     "Requested the deserialization of a Lambda layer with a Python `lambda` inside "
                     "it. This carries a potential risk of arbitrary code execution and thus it is "
-                    "disallowed by default. If you trust the source of the saved model, you can pass "
-                    "`safe_mode=False` to the loading function in order to allow Lambda layer "
-                    "loading, or call `keras.config.enable_unsafe_deserialization()`.")
+                    "disallowed by default. If you trust the source of the saved model, you can "
+                    "pass `safe_mode=False` to the loading function in order to allow Lambda "
+                    "layer loading, or call `keras.config.enable_unsafe_deserialization()`.")
             code, defaults, closure = fn
             co = marshal.loads(base64.b64decode(code))
             cells = tuple(types.CellType(c) for c in closure) if closure else None

@@ -139,7 +139,8 @@ def check_inputs(model, xs):
 
 
 def _fmt(d):
-    return "(%s)" % ", ".join("None" if s is None else str(s) for s in d) + ("," if len(d) == 1 else "")
+    inner = ", ".join("None" if s is None else str(s) for s in d)
+    return "(%s%s)" % (inner, "," if len(d) == 1 else "")
 
 
 def check_lengths(xs, ys, sw):

@@ -65,29 +65,29 @@ def map_graph(inputs, outputs):
         layers_by_depth.setdefault(d, []).append(layer)
     layers = []
     for d in sorted(layers_by_depth, reverse=True):
-        layers.extend(sorted(layers_by_depth[d], key=lambda l: layer_indices[l]))
+        layers.extend(sorted(layers_by_depth[d], key=lambda layer: layer_indices[layer]))
     # every node input must be computable from the model inputs
     computable = set(input_ids)
     for d in sorted(nodes_by_depth, reverse=True):
         for node in nodes_by_depth[d]:
             if isinstance(node.layer, InputLayer) and not node.input_tensors:
                 if not any(id(t) in input_ids for t in node.output_tensors):
-                    done = [l.name for l in layers if layers_depth[l] > d]
+                    done = [x.name for x in layers if layers_depth[x] > d]
                     raise ValueError(
-                        f"Graph disconnected: cannot obtain value for tensor {node.output_tensors[0]} "
-                        f'at layer "{node.layer.name}". The following previous layers were accessed '
-                        f"without issue: {done}")
+                        "Graph disconnected: cannot obtain value for tensor "
+                        f'{node.output_tensors[0]} at layer "{node.layer.name}". The following '
+                        f"previous layers were accessed without issue: {done}")
                 continue
             for x in node.input_tensors:
                 if id(x) not in computable:
                     raise ValueError(f"Graph disconnected: cannot obtain value for tensor {x} at "
                                      f'layer "{node.layer.name}".')
             computable.update(id(t) for t in node.output_tensors)
-    names = [l.name for l in layers]
+    names = [x.name for x in layers]
     for n in names:
         if names.count(n) > 1:
-            raise ValueError(f'The name "{n}" is used {names.count(n)} times in the model. All layer '
-                             "names should be unique.")
+            raise ValueError(f'The name "{n}" is used {names.count(n)} times in the model. All '
+                             "layer names should be unique.")
     keys = set()
     for node in post_order:
         keys.add(node_key(node.layer, node.layer._inbound_nodes.index(node)))
@@ -108,8 +108,8 @@ def run_graph(model, inputs):
     """Runs the recorded layer calls on new ``inputs`` (tensors): the model's outputs for them."""
     flat = flatten(inputs)
     if len(flat) != len(model.inputs):
-        raise ValueError(f'Layer "{model.name}" expects {len(model.inputs)} input(s), but it received '
-                         f"{len(flat)} input tensors.")
+        raise ValueError(f'Layer "{model.name}" expects {len(model.inputs)} input(s), but it '
+                         f"received {len(flat)} input tensors.")
     tmap = {id(k): v for k, v in zip(model.inputs, flat)}
     for node in model._run_order:
         if not all(id(t) in tmap for t in node.input_tensors):

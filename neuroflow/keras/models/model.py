@@ -52,7 +52,8 @@ class Model(Layer, TrainingMixin):
             if inputs is not None or outputs is not None:
                 raise ValueError("A functional Model needs both `inputs` and `outputs`.")
             name = kwargs.pop("name", None)
-            Layer.__init__(self, name=name or K.unique_object_name(to_snake_case(type(self).__name__)),
+            name = name or K.unique_object_name(to_snake_case(type(self).__name__))
+            Layer.__init__(self, name=name,
                            **{k: v for k, v in kwargs.items() if k in ("trainable", "dtype")})
         self._is_compiled = False
         self.optimizer = None
@@ -66,20 +67,20 @@ class Model(Layer, TrainingMixin):
         for t in self.inputs:
             h = keras_history(t)
             if h is None or not isinstance(h[0], InputLayer):
-                raise ValueError("Input tensors to a Functional model must come from `keras.Input`. "
-                                 f"Received: {t} (missing previous layer metadata).")
+                raise ValueError("Input tensors to a Functional model must come from "
+                                 f"`keras.Input`. Received: {t} (missing previous layer metadata).")
         for t in self.outputs:
             if keras_history(t) is None:
-                raise ValueError("Output tensors of a Functional model must be the output of a Keras "
-                                 f"`Layer` (thus holding past layer metadata). Found: {t}")
+                raise ValueError("Output tensors of a Functional model must be the output of a "
+                                 f"Keras `Layer` (thus holding past layer metadata). Found: {t}")
         keys, by_depth, layers = functional.map_graph(self.inputs, self.outputs)
         self._network_nodes, self._nodes_by_depth = keys, by_depth
         self._run_order = functional.run_order(by_depth)
         self._layers_ordered = layers
         self._input_layers = [keras_history(t)[0] for t in self.inputs]
         self._output_layers = [keras_history(t)[0] for t in self.outputs]
-        self.input_names = [l.name for l in self._input_layers]
-        self.output_names = [l.name for l in self._output_layers]
+        self.input_names = [x.name for x in self._input_layers]
+        self.output_names = [x.name for x in self._output_layers]
         self._is_graph_network = True
         self.built = True
 
@@ -91,7 +92,7 @@ class Model(Layer, TrainingMixin):
     @property
     def layers(self):
         """The model's layers (for a functional model, the input layers too, as Keras)."""
-        return [l for l in self._all_sublayers()]
+        return list(self._all_sublayers())
 
     def get_layer(self, name=None, index=None):
         """A layer by ``name`` or by ``index`` in ``model.layers``."""
@@ -174,8 +175,8 @@ class Model(Layer, TrainingMixin):
     # ---------------------------------------------------------------- weights
     def count_params(self):
         if not self.built:
-            raise ValueError(f"You tried to call `count_params` on layer {self.name}, but the layer "
-                             "isn't built. You can build it manually via: "
+            raise ValueError(f"You tried to call `count_params` on layer {self.name}, but the "
+                             "layer isn't built. You can build it manually via: "
                              f"`{self.name}.build(batch_input_shape)`.")
         return int(sum(int(np.prod(w.shape.as_list())) for w in self.weights))
 
@@ -183,8 +184,8 @@ class Model(Layer, TrainingMixin):
     def weights(self):
         """All weights, layer by layer (the order of get_weights / set_weights)."""
         out = list(self._trainable_weights) + list(self._non_trainable_weights)
-        for l in self._all_sublayers():
-            out += l.weights
+        for layer in self._all_sublayers():
+            out += layer.weights
         return _dedup(out)
 
     variables = weights
@@ -242,9 +243,10 @@ class Model(Layer, TrainingMixin):
         pass
 
     def reset_states(self):
-        for l in self._flatten_layers():
-            if l is not self and hasattr(l, "reset_states") and getattr(l, "stateful", False):
-                l.reset_states()
+        for layer in self._flatten_layers():
+            if layer is not self and getattr(layer, "stateful", False) and \
+                    hasattr(layer, "reset_states"):
+                layer.reset_states()
 
 
 def _dedup(ws):

@@ -40,7 +40,7 @@ class Sequential(Model):
             self._input_layer = layer
             self._connect()
             return
-        if any(l.name == layer.name for l in self._seq_layers):
+        if any(x.name == layer.name for x in self._seq_layers):
             raise ValueError("All layers added to a Sequential model should have unique names. "
                              f'Name "{layer.name}" is already the name of a layer in this model. '
                              "Update the `name` argument to pass a unique name.")
@@ -67,7 +67,8 @@ class Sequential(Model):
         self._finish()
 
     def _connect_one(self, layer):
-        x = self._seq_outputs[-1] if self._seq_outputs else self._input_layer._inbound_nodes[0].outputs
+        x = self._seq_outputs[-1] if self._seq_outputs else \
+            self._input_layer._inbound_nodes[0].outputs
         self._call_layer(layer, x)
         self._finish()
 
@@ -112,7 +113,8 @@ class Sequential(Model):
             return
         if input_shape is None:
             raise ValueError("You must provide an `input_shape` argument.")
-        shape = tuple(input_shape.as_list()) if hasattr(input_shape, "as_list") else tuple(input_shape)
+        shape = tuple(input_shape.as_list()) if hasattr(input_shape, "as_list") else \
+            tuple(input_shape)
         first = self._seq_layers[0] if self._seq_layers else None
         dtype = first.dtype if first is not None and first._dtype else None
         x = Input(batch_shape=shape, dtype=dtype)
@@ -176,7 +178,7 @@ class Sequential(Model):
     def get_config(self):
         from ..layers import serialize
         layers = ([self._input_layer] if self._input_layer is not None else []) + self._seq_layers
-        return {"name": self.name, "layers": [serialize(l) for l in layers]}
+        return {"name": self.name, "layers": [serialize(x) for x in layers]}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):

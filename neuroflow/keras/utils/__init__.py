@@ -6,8 +6,8 @@ import numpy as _np
 
 from . import data_utils, generic_utils, np_utils, progbar, summary, vis_utils  # noqa: F401
 from .data_utils import Sequence, get_file  # noqa: F401
-from .generic_utils import (CustomObjectScope, custom_object_scope, get_custom_objects,  # noqa: F401
-                            serialize_keras_object)
+from .generic_utils import (CustomObjectScope, custom_object_scope,  # noqa: F401
+                            get_custom_objects, serialize_keras_object)
 from .summary import print_summary  # noqa: F401
 from .np_utils import normalize, to_categorical  # noqa: F401
 from .progbar import Progbar  # noqa: F401

@@ -32,7 +32,8 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
 
     neuroflow does not download: a missing file raises an error saying where to put it.
     """
-    base = cache_dir or os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    home = os.path.join(os.path.expanduser("~"), ".keras")
+    base = cache_dir or os.environ.get("KERAS_HOME") or home
     path = os.path.join(base, cache_subdir, fname or os.path.basename(origin or ""))
     if os.path.exists(path):
         return path

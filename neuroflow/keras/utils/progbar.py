@@ -1,6 +1,9 @@
 """``Progbar``: Keras's progress bar, line for line.
 
-verbose=1 draws ``1875/1875 [==============================] - 6s 3ms/step - loss: 0.9325 - acc: 0.7837``;
+verbose=1 draws::
+
+    1875/1875 [==============================] - 6s 3ms/step - loss: 0.9325 - acc: 0.7837
+
 on a terminal (or in Jupyter) it redraws in place with '\\r', throttled; elsewhere (a pipe, a log
 file) it writes only the final line of each run, never one line per step. verbose=2 writes one
 line per run: ``469/469 - 15s - loss: 0.3011 - val_acc: 0.9544``.

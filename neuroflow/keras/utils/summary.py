@@ -19,7 +19,7 @@ def _sequential_like(model):
         return True
     nodes = []
     for depth_nodes in model._nodes_by_depth.values():
-        if len(depth_nodes) > 1 or (len(depth_nodes) == 1 and len(depth_nodes[0].input_tensors) > 1):
+        if len(depth_nodes) > 1 or len(depth_nodes[0].input_tensors) > 1:
             return False
         nodes += depth_nodes
     ids = {id(n) for n in nodes}

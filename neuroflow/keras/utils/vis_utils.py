@@ -13,26 +13,27 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
     layers = model.layers
     if getattr(model, "_input_layer", None) is not None:
         layers = [model._input_layer] + layers
-    ids = {id(l): "n%d" % i for i, l in enumerate(layers)}
-    for l in layers:
-        label = (f"{l.name}: {type(l).__name__}" if show_layer_names else type(l).__name__)
+    ids = {id(layer): "n%d" % i for i, layer in enumerate(layers)}
+    for layer in layers:
+        cls = type(layer).__name__
+        label = f"{layer.name}: {cls}" if show_layer_names else cls
         if show_shapes:
             try:
-                outs = l.output_shape
+                outs = layer.output_shape
             except AttributeError:
                 outs = "multiple"
             try:
-                ins = l.input_shape
+                ins = layer.input_shape
             except AttributeError:
                 ins = "multiple"
             label = "{%s|{input:|output:}|{{%s}|{%s}}}" % (label, ins, outs)
         label = label.replace('"', '\\"')
-        lines.append(f'  {ids[id(l)]} [label="{label}"];')
-    for l in layers:
-        for node in l._inbound_nodes:
+        lines.append(f'  {ids[id(layer)]} [label="{label}"];')
+    for layer in layers:
+        for node in layer._inbound_nodes:
             for h in node.iterate_inbound():
                 if id(h[0]) in ids:
-                    lines.append(f"  {ids[id(h[0])]} -> {ids[id(l)]};")
+                    lines.append(f"  {ids[id(h[0])]} -> {ids[id(layer)]};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -44,7 +45,8 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
     Without graphviz it writes the DOT text to ``to_file`` with a ``.dot`` extension instead and
     says how to install graphviz; it never fails for want of it.
     """
-    dot = model_to_dot(model, show_shapes, show_dtype, show_layer_names, rankdir, expand_nested, dpi)
+    dot = model_to_dot(model, show_shapes, show_dtype, show_layer_names, rankdir, expand_nested,
+                       dpi)
     exe = shutil.which("dot")
     ext = os.path.splitext(to_file)[1][1:] or "png"
     if exe is not None:
@@ -57,7 +59,7 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
     dot_file = os.path.splitext(to_file)[0] + ".dot"
     with open(dot_file, "w") as f:
         f.write(dot)
-    sys.stdout.write(f"graphviz (the `dot` program) was not found, so the model graph was written as "
-                     f"DOT text to {dot_file}. Install graphviz (e.g. `apt-get install graphviz` or "
-                     f"`conda install graphviz`) to get {to_file}.\n")
+    sys.stdout.write("graphviz (the `dot` program) was not found, so the model graph was written "
+                     f"as DOT text to {dot_file}. Install graphviz (e.g. `apt-get install "
+                     f"graphviz` or `conda install graphviz`) to get {to_file}.\n")
     return None
