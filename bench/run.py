@@ -201,13 +201,13 @@ def summarize(records, wl, fws):
 def print_table(wl, rows):
     unit = next((r["unit"] for r in rows.values() if r.get("unit")), "")
     print("\n%s (%s): median over repeats; ratio = neuroflow / peer (of medians; paired per repeat)" % (wl, unit))
-    print("%-14s %10s %21s %3s %8s %22s %8s %7s %7s" % ("framework", "median", "min-max", "n", "ratio",
+    print("%-14s %10s %21s %3s %8s %26s %8s %7s %7s" % ("framework", "median", "min-max", "n", "ratio",
                                                          "paired (min-max)", "loss", "acc", "RSS MB"))
     for fw, r in rows.items():
-        ratio = "-" if "ratio" not in r else "%.2f" % r["ratio"]
-        paired = "-" if r.get("paired_ratio") is None else "%.2f (%.2f-%.2f)" % (
+        ratio = "-" if "ratio" not in r else "%.3g" % r["ratio"]
+        paired = "-" if r.get("paired_ratio") is None else "%.3g (%.3g-%.3g)" % (
             r["paired_ratio"], r["paired_ratio_min"], r["paired_ratio_max"])
-        print("%-14s %10.4g %21s %3d %8s %22s %8s %7s %7s" % (
+        print("%-14s %10.4g %21s %3d %8s %26s %8s %7s %7s" % (
             fw, r["median"], "%.4g-%.4g" % (r["min"], r["max"]), r["n"], ratio, paired,
             _fmt(r["final_loss"], "%.5f"), _fmt(r["test_acc"], "%.4f"), _fmt(r["peak_rss_mb"], "%.0f")))
 
