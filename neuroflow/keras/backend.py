@@ -253,15 +253,22 @@ def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
 
 def function(inputs, outputs, updates=None, name=None, **kwargs):
     """A callable that evaluates ``outputs`` given values for the symbolic ``inputs``."""
-    from .layers.base import run_symbolic
     single = not isinstance(outputs, (list, tuple))
     outs = [outputs] if single else list(outputs)
     ins = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
     ups = list(updates or [])
 
+    from ..core.executor import EagerContext, Plan, feed_array
+    keep = [i for i, t in enumerate(ins) if hasattr(t, "op")]   # K.learning_phase() is a number
+    feeds = [ins[i] for i in keep]
+    plan = []
+
     def f(values):
+        if not plan:   # compiled at the first call, then reused
+            plan.append(Plan(outs + ups, feeds, EagerContext()))
         vals = list(values) if isinstance(values, (list, tuple)) else [values]
-        r = run_symbolic(outs, ins, vals, ups)
+        res = plan[0](*[feed_array(t, vals[i]) for t, i in zip(feeds, keep)])
+        r = [np.asarray(x) for x in res[:len(outs)]]
         return r[0] if single else r
     return f
 

@@ -182,8 +182,8 @@ def test_backend_function_on_keras_tensors():
     W, b = dense.get_weights()
     np.testing.assert_allclose(out, data @ W + b, rtol=1e-6)
     model = keras.Model(x, y)
-    get_hidden = K.function([model.input], [model.layers[1].output])
-    np.testing.assert_allclose(get_hidden([data])[0], out)
+    get_hidden = K.function([model.input, K.learning_phase()], [model.layers[1].output])
+    np.testing.assert_allclose(get_hidden([data, 0])[0], out)
 
 
 def test_clear_session_resets_names():
