@@ -7,5 +7,6 @@ from . import (activations, backend, callbacks, config, constraints, datasets, l
                losses, metrics, models, optimizers, regularizers, utils)
 from .layers import Input  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
+from . import applications, preprocessing  # noqa: F401,E402
 
 __version__ = "2.4.0"

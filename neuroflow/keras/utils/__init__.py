@@ -12,6 +12,7 @@ from .summary import print_summary  # noqa: F401
 from .np_utils import normalize, to_categorical  # noqa: F401
 from .progbar import Progbar  # noqa: F401
 from .vis_utils import model_to_dot, plot_model  # noqa: F401
+from .image_dataset import image_dataset_from_directory  # noqa: F401
 
 
 layer_utils = summary   # Keras's module name for print_summary / count_params
