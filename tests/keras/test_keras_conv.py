@@ -1,4 +1,4 @@
-"""Keras convolution and reshaping layers: harness checks, NumPy loop references, errors, aliases."""
+"""Keras convolution and reshaping layers: harness, NumPy loop references, errors, aliases."""
 import numpy as np
 import pytest
 
@@ -17,7 +17,7 @@ def _same_pads(n, k, s, d=1):
 
 def ref_conv2d(x, W, b=None, strides=(1, 1), padding="valid", dilation=(1, 1)):
     """Loop reference: x NHWC, W [kh, kw, C, O]."""
-    kh, kw, C, O = W.shape
+    kh, kw, C, n_out = W.shape
     if padding == "same":
         ph, pw = _same_pads(x.shape[1], kh, strides[0], dilation[0]), \
             _same_pads(x.shape[2], kw, strides[1], dilation[1])
@@ -25,7 +25,7 @@ def ref_conv2d(x, W, b=None, strides=(1, 1), padding="valid", dilation=(1, 1)):
     N, H, Wd, _ = x.shape
     eh, ew = (kh - 1) * dilation[0] + 1, (kw - 1) * dilation[1] + 1
     Ho, Wo = (H - eh) // strides[0] + 1, (Wd - ew) // strides[1] + 1
-    y = np.zeros((N, Ho, Wo, O), np.float64)
+    y = np.zeros((N, Ho, Wo, n_out), np.float64)
     for i in range(Ho):
         for j in range(Wo):
             for a in range(kh):
@@ -44,9 +44,9 @@ def ref_depthwise(x, W, strides=(1, 1), padding="valid"):
 
 def ref_conv_transpose(x, W, strides):
     """Scatter reference of a VALID transposed convolution: W [kh, kw, O, C]."""
-    kh, kw, O, C = W.shape
+    kh, kw, n_out, C = W.shape
     N, H, Wd, _ = x.shape
-    full = np.zeros((N, (H - 1) * strides[0] + kh, (Wd - 1) * strides[1] + kw, O))
+    full = np.zeros((N, (H - 1) * strides[0] + kh, (Wd - 1) * strides[1] + kw, n_out))
     for i in range(H):
         for j in range(Wd):
             for a in range(kh):
@@ -79,8 +79,8 @@ def test_conv2d_harness(kwargs, in_shape, out_shape):
 def test_conv2d_matches_loop_reference():
     x = _x(2, 7, 6, 3)
     for kw in [dict(strides=(1, 1), padding="valid"), dict(strides=(2, 2), padding="same"),
-               dict(strides=(3, 2), padding="same"), dict(strides=(1, 1), padding="same",
-                                                         dilation_rate=(2, 1))]:
+               dict(strides=(3, 2), padding="same"),
+               dict(strides=(1, 1), padding="same", dilation_rate=(2, 1))]:
         layer = layers.Conv2D(4, (3, 2), bias_initializer="glorot_uniform", **kw)
         y = layer(x).numpy()
         W, b = layer.get_weights()

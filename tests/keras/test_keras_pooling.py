@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 
-from neuroflow import keras
 from neuroflow.keras import layers
 from keras_helpers import fresh_keras, run_layer_test  # noqa: F401
 
@@ -31,8 +30,8 @@ def ref_pool(x, k, s, padding, fn):
 
 @pytest.mark.parametrize("cls,fn", [(layers.MaxPooling2D, np.max),
                                     (layers.AveragePooling2D, np.mean)])
-@pytest.mark.parametrize("pool,strides,padding", [((2, 2), None, "valid"), (3, 2, "same"),
-                                                   ((3, 2), (1, 2), "valid"), (3, 1, "same")])
+@pytest.mark.parametrize("pool,strides,padding", [
+    ((2, 2), None, "valid"), (3, 2, "same"), ((3, 2), (1, 2), "valid"), (3, 1, "same")])
 def test_pooling2d(cls, fn, pool, strides, padding):
     x = _x(2, 7, 6, 3)
     kw = {"pool_size": pool, "strides": strides, "padding": padding}
@@ -54,8 +53,8 @@ def test_pooling2d_channels_first():
                                     (layers.AveragePooling1D, np.mean)])
 def test_pooling1d(cls, fn):
     x = _x(2, 9, 4)
-    for kw, k, s, p in [({}, 2, 2, "valid"), ({"pool_size": 3, "strides": 2, "padding": "same"},
-                                               3, 2, "same")]:
+    same = {"pool_size": 3, "strides": 2, "padding": "same"}
+    for kw, k, s, p in [({}, 2, 2, "valid"), (same, 3, 2, "same")]:
         ref = ref_pool(x[:, None], (1, k), (1, s), p, fn)[:, 0]
         y = run_layer_test(cls, kw, x.shape, ref.shape, input_data=x)
         np.testing.assert_allclose(y, ref, rtol=1e-6, atol=1e-6)

@@ -174,8 +174,8 @@ class Conv(Layer):
         d = TensorShape(input_shape).as_tuple()
         c = d[self._channel_axis()] if d else None
         if c is None:
-            raise ValueError("The channel dimension of the inputs should be defined. The input_shape "
-                             f"received is {TensorShape(input_shape)}, where axis "
+            raise ValueError("The channel dimension of the inputs should be defined. The "
+                             f"input_shape received is {TensorShape(input_shape)}, where axis "
                              f"{self._channel_axis()} (0-based) is the channel dimension, which "
                              "found to be `None`.")
         return c
@@ -294,8 +294,9 @@ class Conv1D(Conv):
     """
     rank = 1
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format="channels_last",
-                 dilation_rate=1, groups=1, activation=None, use_bias=True, **kwargs):
+    def __init__(self, filters, kernel_size, strides=1, padding="valid",
+                 data_format="channels_last", dilation_rate=1, groups=1, activation=None,
+                 use_bias=True, **kwargs):
         super().__init__(filters, kernel_size, strides=strides, padding=padding,
                          data_format=data_format, dilation_rate=dilation_rate, groups=groups,
                          activation=activation, use_bias=use_bias, **kwargs)
@@ -546,8 +547,8 @@ class SeparableConv1D(SeparableConv2D):
     """1-D separable convolution: (batch, steps, channels) -> (batch, new_steps, filters)."""
     rank = 1
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format="channels_last",
-                 dilation_rate=1, depth_multiplier=1, **kwargs):
+    def __init__(self, filters, kernel_size, strides=1, padding="valid",
+                 data_format="channels_last", dilation_rate=1, depth_multiplier=1, **kwargs):
         super().__init__(filters, kernel_size, strides=strides, padding=padding,
                          data_format=data_format, dilation_rate=dilation_rate,
                          depth_multiplier=depth_multiplier, **kwargs)
@@ -555,7 +556,7 @@ class SeparableConv1D(SeparableConv2D):
 
 # ==================================================================== padding, cropping, upsampling
 def _pairs(value, rank, name):
-    """ZeroPadding/Cropping amounts: an int, one int per axis, or a (before, after) pair per axis."""
+    """ZeroPadding/Cropping amounts: an int, an int per axis, or a (before, after) pair per axis."""
     if isinstance(value, (int, np.integer)):
         return ((int(value), int(value)),) * rank
     value = tuple(value)

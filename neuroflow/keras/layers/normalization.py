@@ -26,7 +26,7 @@ def _tf():
 
 
 def _static_bool(flag):
-    """The Python value of ``training`` known now (bool, int, NumPy bool, eager tensor), else None."""
+    """The Python value of ``training`` known now (bool, int, NumPy bool, eager tensor) or None."""
     if flag is None:
         return False
     if isinstance(flag, (bool, int)) or type(flag).__module__ == "numpy":

@@ -153,7 +153,7 @@ class GlobalMaxPooling2D(GlobalPooling):
 
 
 class GlobalAveragePooling1D(GlobalPooling):
-    """Mean over the steps (masked steps left out): (batch, steps, features) -> (batch, features)."""
+    """Mean over the steps (masked steps left out): (batch, steps, features) -> (batch, feats)."""
     rank = 1
 
     def __init__(self, data_format="channels_last", **kwargs):
