@@ -58,7 +58,8 @@ def test_prelu_learns_its_slope_and_shares_axes():
     shared = layers.PReLU(shared_axes=[1, 2])
     shared.build(tf.TensorShape([None, 4, 5, 3]))
     assert shared.weights[0].shape.as_list() == [1, 1, 3]
-    model = keras.Sequential([keras.layers.Dense(2, input_dim=2), layers.PReLU()])
+    model = keras.Sequential([keras.layers.Dense(2, input_dim=2, kernel_initializer="ones"),
+                              layers.PReLU()])
     model.compile(keras.optimizers.SGD(0.1), "mse")
     before = model.layers[1].get_weights()[0].copy()
     model.fit(np.array([[-1.0, -2.0]] * 8, "float32"), np.array([[-5.0, -5.0]] * 8, "float32"),
