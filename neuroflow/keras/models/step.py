@@ -11,7 +11,7 @@ import numpy as np
 from ...core import context, dtypes
 from ...core.executor import EagerContext, Plan
 from ...core.graph import Graph
-from ...core.op import Placeholder
+from ...core.op import Const, Placeholder
 from ...core.shape import TensorShape
 from ..layers.base import flatten, no_record, training_scope
 
@@ -224,7 +224,8 @@ def _update_op(model, total):
     variables = model.trainable_weights
     if not variables:
         raise ValueError("The model has no trainable weights to train.")
-    grads = gradients(total, variables)
+    seed = Const(np.ones((), total.dtype.as_numpy_dtype))._build((), "grad_seed")   # no OnesLike
+    grads = gradients(total, variables, grad_ys=seed)
     pairs = [(gr, v) for gr, v in zip(grads, variables) if gr is not None]
     if not pairs:
         raise ValueError("No gradients provided for any variable: %s."
