@@ -268,8 +268,6 @@ class ProgbarLogger(Callback):
             self.progbar.update(self.seen, list((logs or {}).items()), finalize=True)
 
     def on_test_begin(self, logs=None):
-        if self.model is not None and getattr(self.model, "_in_fit", False):
-            return
         self._new_bar(self.params.get("steps"))
 
     def on_test_batch_end(self, batch, logs=None):
