@@ -63,26 +63,32 @@ class _RecurrentSeq(Operation):
         return xp.multiply(h, R, out=buf)
 
     # ------------------------------------------------------------ arrays
-    def _prep(self, x, m):
-        """x time-major and contiguous; the mask as [T, B, 1] in x's dtype (None: no mask)."""
+    def _x1(self, x):
+        """x time-major, contiguous, with a column of ones: [x, 1] @ [W_x; b] is one GEMM."""
         xp = get_array_module(x)
         if x.ndim == 2:
             x = x[None]
         elif not self.time_major:
             x = x.transpose(1, 0, 2)
-        x = xp.ascontiguousarray(x)
+        X1 = xp.empty(x.shape[:2] + (x.shape[2] + 1,), dtype=x.dtype)
+        X1[..., :-1] = x
+        X1[..., -1] = 1
+        return X1
+
+    def _mask_of(self, xp, m, T, B, dtype):
+        """The mask as [T, B, 1] in x's dtype (None: no mask)."""
         if self.mask is None or not m:
-            return x, None
+            return None
         m = xp.asarray(m[0])
         if self.mask == "lengths":
-            M = xp.arange(x.shape[0])[:, None] < m.reshape(1, -1)
+            M = xp.arange(T)[:, None] < m.reshape(1, -1)
         else:
             M = m if self.time_major else m.T
-        M = M.astype(x.dtype)[..., None]
-        if M.shape[:2] != x.shape[:2]:
+        M = M.astype(dtype)[..., None]
+        if M.shape[:2] != (T, B):
             raise InvalidArgumentError(None, self, f"The mask's shape {list(m.shape)} does not "
-                                       f"match the inputs' batch and time sizes {list(x.shape[:2])}")
-        return x, M
+                                       f"match the inputs' batch and time sizes {[T, B]}")
+        return M
 
     def _steps(self, T):
         return range(T - 1, -1, -1) if self.reverse else range(T)
@@ -172,8 +178,9 @@ class _RecurrentSeq(Operation):
             y = dx[:2] + (H,)
         self._check(x, Wx, Wh)
         dt = x.dtype
+        D1 = None if dx is None or dx[-1] is None else dx[-1] + 1
         ws = [((T, B) + (None if H is None else k * H,), dt) for k in self._ws_blocks()]
-        return [(y, dt)] + [((B, H), dt)] * self.n_states + ws
+        return [(y, dt)] + [((B, H), dt)] * self.n_states + [((T, B, D1), dt)] + ws
 
     def _check(self, x, Wx, Wh):
         """The static shapes fit: x's depth = W_x's rows, W_x and W_h hold k * units columns."""
@@ -213,10 +220,11 @@ class _SeqGrad(Operation):
         n_ws = len(f.outputs) - 1 - f.n_states
         ws, given = rest[:n_ws], list(rest[n_ws:])
         gys = [given.pop(0) if p else None for p in self.present]
-        x, M = f._prep(ins[0], ins[f._n_in():])
+        X1 = ws[0]
+        xp = get_array_module(X1)
+        M = f._mask_of(xp, ins[f._n_in():], X1.shape[0], X1.shape[1], X1.dtype)
         R = ins[f._n_param()] if f.rdrop else None
-        return f._grads(get_array_module(x), x, M, R, ins[0].ndim == 2, ins[1:f._n_param()], ws,
-                        gys)
+        return f._grads(xp, X1, M, R, ins[0].ndim == 2, ins[1:f._n_param()], ws[1:], gys)
 
     def infer(self, *inputs):
         return [(dims(t), t.dtype) for t in inputs[:self.fwd._n_param()]]
@@ -230,6 +238,31 @@ class _SeqGrad(Operation):
 def _start(xp, g, shape, dtype):
     """A writable copy of a final state's gradient, or zeros."""
     return xp.zeros(shape, dtype=dtype) if g is None else xp.array(g, dtype=dtype, copy=True)
+
+
+def _w1(xp, Wx, b, a=None, dtype=None):
+    """[W_x; b], each column times a: the input projection and the bias as one GEMM operand."""
+    D, n = Wx.shape
+    W = xp.empty((D + 1, n), dtype=dtype or Wx.dtype)
+    if a is None:
+        W[:D], W[D] = Wx, b
+    else:
+        xp.multiply(Wx, a, out=W[:D])
+        xp.multiply(b, a, out=W[D])
+    return W
+
+
+def _proj(X1, W1):
+    """[x, 1] @ [W_x; b] for every step at once: [T, B, columns]."""
+    T, B, D1 = X1.shape
+    return (X1.reshape(T * B, D1) @ W1).reshape(T, B, W1.shape[1])
+
+
+def _w1_grad(X1, dZ):
+    """(dW_x, db) from one GEMM: [x, 1]^T @ dZ over all steps."""
+    T, B, D1 = X1.shape
+    dW1 = X1.reshape(T * B, D1).T @ dZ.reshape(T * B, -1)
+    return dW1[:-1], dW1[-1]
 
 
 # ==================================================================== LSTM
@@ -256,17 +289,17 @@ class LSTMSeq(_RecurrentSeq):
     def forward(self, x, Wx, Wh, b, *rest):
         (h0, c0), R, m = self._split(rest)
         single = x.ndim == 2
-        x, M = self._prep(x, m)
         xp = get_array_module(x)
-        T, B, D = x.shape
+        X1 = self._x1(x)
+        T, B = X1.shape[:2]
+        M = self._mask_of(xp, m, T, B, x.dtype)
         H = Wh.shape[0]
         si, sf, sc, so = self._slices(H)
         a, off = _gate_vectors(xp, "".join("t" if g == "c" else "s" for g in self.order), H,
                                x.dtype)
         bias = b.astype(x.dtype, copy=True)
         bias[sf] += self.forget_bias
-        A = (x.reshape(T * B, D) @ (Wx * a)).reshape(T, B, 4 * H)
-        A += bias * a
+        A = _proj(X1, _w1(xp, Wx, bias, a))
         Wha = Wh * a
         C = xp.empty((T, B, H), dtype=x.dtype)
         Hs = xp.empty((T, B, H), dtype=x.dtype)
@@ -291,28 +324,23 @@ class LSTMSeq(_RecurrentSeq):
             self._mask_step(M, Mc, t, ct, c)
             self._mask_step(M, Mc, t, ht, h)
             h, c = ht, ct
-        return self._output(xp, Hs, M, single), h, c, A, C, Hs
+        return self._output(xp, Hs, M, single), h, c, X1, A, C, Hs
 
-    def _grads(self, xp, x, M, R, single, params, ws, gys):
+    def _grads(self, xp, X1, M, R, single, params, ws, gys):
         Wx, Wh, b, h0, c0 = params
         A, C, Hs = ws
-        T, B, D = x.shape
+        T, B = X1.shape[:2]
         H = Wh.shape[0]
+        dt = X1.dtype
         si, sf, sc, so = self._slices(H)
-        a, off = _gate_vectors(xp, "".join("t" if g == "c" else "s" for g in self.order), H,
-                               x.dtype)
-        Dv = A - off
-        Dv *= Dv
-        xp.subtract(a * a, Dv, out=Dv)     # d act / dz = a^2 (1 - tanh^2) = a^2 - (act - off)^2
-        TC = xp.tanh(C)
-        OT = 1 - TC * TC
-        OT *= A[..., so]                   # d h / d c through o * tanh(c)
+        a, off = _gate_vectors(xp, "".join("t" if g == "c" else "s" for g in self.order), H, dt)
+        a2 = a * a
         gY = None if gys[0] is None else self._grad_y(xp, gys[0], M, single)
-        dh = _start(xp, gys[1], (B, H), x.dtype)
-        dc = _start(xp, gys[2], (B, H), x.dtype)
+        dh = _start(xp, gys[1], (B, H), dt)
+        dc = _start(xp, gys[2], (B, H), dt)
         dZ = xp.empty_like(A)
-        dht = xp.empty((B, H), dtype=x.dtype)
-        tmp = xp.empty((B, H), dtype=x.dtype)
+        dht, tmp, tc = (xp.empty((B, H), dtype=dt) for _ in range(3))
+        dv = xp.empty((B, 4 * H), dtype=dt)
         WhT = Wh.T
         Mc = None if M is None else 1 - M
         for t in reversed(self._steps(T)):
@@ -327,24 +355,29 @@ class LSTMSeq(_RecurrentSeq):
             g, dz = A[t], dZ[t]
             p = self._prev(t)
             c_prev = c0 if p < 0 or p >= T else C[p]
-            xp.multiply(dht, TC[t], out=dz[:, so])
-            xp.multiply(dht, OT[t], out=tmp)
+            xp.tanh(C[t], out=tc)
+            xp.multiply(dht, tc, out=dz[:, so])
+            xp.multiply(tc, tc, out=tmp)       # dc += dh * o * (1 - tanh(c)^2)
+            xp.subtract(1, tmp, out=tmp)
+            tmp *= g[:, so]
+            tmp *= dht
             dc += tmp
             xp.multiply(dc, g[:, sc], out=dz[:, si])
             xp.multiply(dc, g[:, si], out=dz[:, sc])
             xp.multiply(dc, c_prev, out=dz[:, sf])
             dc *= g[:, sf]
-            dz *= Dv[t]
+            xp.subtract(g, off, out=dv)        # d act / dz = a^2 (1 - tanh^2) = a^2 - (act - off)^2
+            dv *= dv
+            xp.subtract(a2, dv, out=dv)
+            dz *= dv
             xp.dot(dz, WhT, out=dh)
             if R is not None:
                 dh *= R
             if M is not None:
                 dh += ph
                 dc += pc
-        dZ2 = dZ.reshape(T * B, 4 * H)
-        dWx = x.reshape(T * B, D).T @ dZ2
+        dWx, db = _w1_grad(X1, dZ)
         dWh = self._prev_gemm(*self._masked(xp, h0, Hs, R), dZ)
-        db = dZ2.sum(axis=0)
         return self._dx(xp, dZ, Wx, single), dWx, dWh, db.astype(b.dtype, copy=False), dh, dc
 
 
@@ -370,15 +403,15 @@ class GRUSeq(_RecurrentSeq):
     def forward(self, x, Wx, Wh, b, *rest):
         (h0,), R, m = self._split(rest)
         single = x.ndim == 2
-        x, M = self._prep(x, m)
         xp = get_array_module(x)
-        T, B, D = x.shape
+        X1 = self._x1(x)
+        T, B = X1.shape[:2]
         H = Wh.shape[0]
         dt = x.dtype
+        M = self._mask_of(xp, m, T, B, dt)
         a, off = _gate_vectors(xp, "sst", H, dt)
         bx, bh = (b[0], b[1]) if self.reset_after else (b, None)
-        G = (x.reshape(T * B, D) @ (Wx * a)).reshape(T, B, 3 * H)
-        G += bx * a
+        G = _proj(X1, _w1(xp, Wx, bx, a, dt))
         Hs = xp.empty((T, B, H), dtype=dt)
         if self.reset_after:
             W2, bha = Wh * a, bh * a
@@ -419,20 +452,17 @@ class GRUSeq(_RecurrentSeq):
             ht += gh
             self._mask_step(M, Mc, t, ht, h)
             h = ht
-        return self._output(xp, Hs, M, single), h, G, S, Hs
+        return self._output(xp, Hs, M, single), h, X1, G, S, Hs
 
-    def _grads(self, xp, x, M, R, single, params, ws, gys):
+    def _grads(self, xp, X1, M, R, single, params, ws, gys):
         Wx, Wh, b, h0 = params
         G, S, Hs = ws
-        T, B, D = x.shape
+        T, B = X1.shape[:2]
         H = Wh.shape[0]
-        dt = x.dtype
+        dt = X1.dtype
         h0 = xp.asarray(h0, dtype=dt)
-        Dzr = 1 - G[..., :2 * H]
-        Dzr *= G[..., :2 * H]               # sigmoid' = s (1 - s)
-        Khh = G[..., 2 * H:] * G[..., 2 * H:]
-        xp.subtract(1, Khh, out=Khh)
-        Khh *= 1 - G[..., :H]               # d h / d (hh's pre-activation)
+        dzr = xp.empty((B, 2 * H), dtype=dt)
+        khh = xp.empty((B, H), dtype=dt)
         gY = None if gys[0] is None else self._grad_y(xp, gys[0], M, single)
         dh = _start(xp, gys[1], (B, H), dt)
         dZ = xp.empty_like(G)
@@ -456,21 +486,27 @@ class GRUSeq(_RecurrentSeq):
             g, dz = G[t], dZ[t]
             p = self._prev(t)
             h_prev = h0 if p < 0 or p >= T else Hs[p]
+            xp.subtract(1, g[:, :2 * H], out=dzr)
+            dzr *= g[:, :2 * H]                 # sigmoid' = s (1 - s) for z and r
+            xp.multiply(g[:, 2 * H:], g[:, 2 * H:], out=khh)
+            xp.subtract(1, khh, out=khh)
+            xp.subtract(1, g[:, :H], out=tmp)
+            khh *= tmp                          # d h / d (hh's pre-activation)
             xp.subtract(h_prev, g[:, 2 * H:], out=tmp)
             tmp *= dht
-            xp.multiply(tmp, Dzr[t][:, :H], out=dz[:, :H])
-            xp.multiply(dht, Khh[t], out=dz[:, 2 * H:])
+            xp.multiply(tmp, dzr[:, :H], out=dz[:, :H])
+            xp.multiply(dht, khh, out=dz[:, 2 * H:])
             if self.reset_after:
                 ds = dS[t]
                 xp.multiply(dz[:, 2 * H:], S[t][:, 2 * H:], out=tmp)
-                xp.multiply(tmp, Dzr[t][:, H:], out=dz[:, H:2 * H])
+                xp.multiply(tmp, dzr[:, H:], out=dz[:, H:2 * H])
                 ds[:, :2 * H] = dz[:, :2 * H]
                 xp.multiply(dz[:, 2 * H:], g[:, H:2 * H], out=ds[:, 2 * H:])
                 xp.dot(ds, WhT, out=dh)
             else:
                 xp.dot(dz[:, 2 * H:], WhhT, out=drh)
                 xp.multiply(drh, self._hd(xp, h_prev, R, hd), out=tmp)
-                xp.multiply(tmp, Dzr[t][:, H:], out=dz[:, H:2 * H])
+                xp.multiply(tmp, dzr[:, H:], out=dz[:, H:2 * H])
                 xp.dot(dz[:, :2 * H], WzrT, out=dh)
                 drh *= g[:, H:2 * H]
                 dh += drh
@@ -480,9 +516,7 @@ class GRUSeq(_RecurrentSeq):
             dh += tmp
             if M is not None:
                 dh += ph
-        dZ2 = dZ.reshape(T * B, 3 * H)
-        dWx = x.reshape(T * B, D).T @ dZ2
-        dbx = dZ2.sum(axis=0)
+        dWx, dbx = _w1_grad(X1, dZ)
         if self.reset_after:
             dWh = self._prev_gemm(*self._masked(xp, h0, Hs, R), dS)
             db = xp.stack([dbx, dS.reshape(T * B, 3 * H).sum(axis=0)])
@@ -527,12 +561,12 @@ class SimpleRNNSeq(_RecurrentSeq):
     def forward(self, x, Wx, Wh, b, *rest):
         (h0,), R, m = self._split(rest)
         single = x.ndim == 2
-        x, M = self._prep(x, m)
         xp = get_array_module(x)
-        T, B, D = x.shape
+        X1 = self._x1(x)
+        T, B = X1.shape[:2]
+        M = self._mask_of(xp, m, T, B, x.dtype)
         H = Wh.shape[0]
-        G = (x.reshape(T * B, D) @ Wx).reshape(T, B, H)
-        G += b
+        G = _proj(X1, _w1(xp, Wx, b, dtype=x.dtype))
         Hs = G if M is None else xp.empty_like(G)
         tmp = xp.empty((B, H), dtype=x.dtype)
         hd = xp.empty((B, H), dtype=x.dtype)
@@ -547,12 +581,12 @@ class SimpleRNNSeq(_RecurrentSeq):
                 xp.multiply(g, M[t], out=Hs[t])
                 Hs[t] += h * Mc[t]
             h = Hs[t]
-        return self._output(xp, Hs, M, single), h, G, Hs
+        return self._output(xp, Hs, M, single), h, X1, G, Hs
 
-    def _grads(self, xp, x, M, R, single, params, ws, gys):
+    def _grads(self, xp, X1, M, R, single, params, ws, gys):
         Wx, Wh, b, h0 = params
         G, Hs = ws
-        T, B, D = x.shape
+        T, B = X1.shape[:2]
         H = Wh.shape[0]
         if self.activation == "tanh":
             Dv = 1 - G * G
@@ -563,7 +597,7 @@ class SimpleRNNSeq(_RecurrentSeq):
         else:
             Dv = None
         gY = None if gys[0] is None else self._grad_y(xp, gys[0], M, single)
-        dh = _start(xp, gys[1], (B, H), x.dtype)
+        dh = _start(xp, gys[1], (B, H), X1.dtype)
         dZ = xp.empty_like(G)
         WhT = Wh.T
         Mc = None if M is None else 1 - M
@@ -583,10 +617,9 @@ class SimpleRNNSeq(_RecurrentSeq):
                 dh *= R
             if M is not None:
                 dh += ph
-        dZ2 = dZ.reshape(T * B, H)
-        dWx = x.reshape(T * B, D).T @ dZ2
+        dWx, db = _w1_grad(X1, dZ)
         dWh = self._prev_gemm(*self._masked(xp, h0, Hs, R), dZ)
-        return self._dx(xp, dZ, Wx, single), dWx, dWh, dZ2.sum(axis=0).astype(b.dtype), dh
+        return self._dx(xp, dZ, Wx, single), dWx, dWh, db.astype(b.dtype, copy=False), dh
 
 
 # ==================================================================== wrappers
