@@ -4,6 +4,7 @@ The workloads, data loading, ``next_batch`` order, Glorot init and the ``RESULT_
 from the shared peer module (``shared/bench/peers/common.py``), imported from where it lies, so
 neuroflow runs exactly the workloads the peers run.
 """
+
 import os
 import sys
 
@@ -32,12 +33,14 @@ def import_only():
 def blas_setup():
     """Applies neuroflow's BLAS thread policy (idempotent) and returns what BLAS uses."""
     from neuroflow.core import threads
+
     threads.apply_default_policy()
     return {"blas_threads": threads.blas_num_threads(), "blas_backend": threads.blas_backend()}
 
 
 def version():
     import neuroflow
+
     return "neuroflow " + neuroflow.__version__
 
 

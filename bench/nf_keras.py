@@ -4,6 +4,7 @@ Written as course code writes them (Sequential, compile, fit, predict) and mirro
 TF/Keras script: Glorot-uniform weights and zero biases (the Keras default), categorical
 cross-entropy on one-hot labels, no metrics, a warm-up ``fit`` before the timed one.
 """
+
 import numpy as np
 
 import nf_common as N
@@ -16,11 +17,21 @@ from neuroflow.keras import Input, Sequential, layers, optimizers
 def build(wl):
     L = layers
     if wl == "W1":
-        stack = [Input((784,)), L.Dense(256, activation="sigmoid"), L.Dense(128, activation="sigmoid"),
-                  L.Dropout(0.5), L.Dense(10, activation="softmax")]
+        stack = [
+            Input((784,)),
+            L.Dense(256, activation="sigmoid"),
+            L.Dense(128, activation="sigmoid"),
+            L.Dropout(0.5),
+            L.Dense(10, activation="softmax"),
+        ]
     else:  # W2, W6mlp
-        stack = [Input((784,)), L.Dense(1024, activation="relu"), L.Dense(512, activation="relu"),
-                  L.Dense(512, activation="relu"), L.Dense(10, activation="softmax")]
+        stack = [
+            Input((784,)),
+            L.Dense(1024, activation="relu"),
+            L.Dense(512, activation="relu"),
+            L.Dense(512, activation="relu"),
+            L.Dense(10, activation="softmax"),
+        ]
     return Sequential(stack)
 
 
@@ -39,8 +50,16 @@ def run_classifier(wl):
     hist = model.fit(xtr[:n], ytr1[:n], batch_size=bs, epochs=1, verbose=0, shuffle=True)
     dt = C.now() - t0
     pred = model.predict(xte, batch_size=1000, verbose=0).argmax(1)
-    N.emit(wl, dt * 60000 / n, "s/epoch", measured_s=dt, steps=-(-n // bs),
-           final_loss=float(hist.history["loss"][-1]), test_acc=float((pred == yte).mean()), data=src)
+    N.emit(
+        wl,
+        dt * 60000 / n,
+        "s/epoch",
+        measured_s=dt,
+        steps=-(-n // bs),
+        final_loss=float(hist.history["loss"][-1]),
+        test_acc=float((pred == yte).mean()),
+        data=src,
+    )
 
 
 def run_latency(wl):
@@ -64,6 +83,18 @@ def run_latency(wl):
             call_error = "%s: %s" % (type(e).__name__, str(e).splitlines()[0])
         res[how] = ts
     ts, tc = res["predict"], res["call"]
-    N.emit(wl, C.median(ts), "s/call", how="model.predict(x)", p90=sorted(ts)[int(0.9 * len(ts))],
-           min_s=min(ts), call_median_s=C.median(tc) if tc else None, call_min_s=min(tc) if tc else None,
-           call_error=call_error, calls=len(ts), final_loss=None, test_acc=None, data="one-image")
+    N.emit(
+        wl,
+        C.median(ts),
+        "s/call",
+        how="model.predict(x)",
+        p90=sorted(ts)[int(0.9 * len(ts))],
+        min_s=min(ts),
+        call_median_s=C.median(tc) if tc else None,
+        call_min_s=min(tc) if tc else None,
+        call_error=call_error,
+        calls=len(ts),
+        final_loss=None,
+        test_acc=None,
+        data="one-image",
+    )

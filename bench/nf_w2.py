@@ -2,6 +2,7 @@
 
 usage: python bench/nf_w2.py [--import-only]
 """
+
 import nf_common as N
 import nf_keras
 

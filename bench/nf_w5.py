@@ -11,12 +11,12 @@ Settings (environment):
               so the final loss must equal theirs: 0.28891).
 usage: python bench/nf_w5.py [--import-only]
 """
+
 import os
 
 import nf_common as N
 from nf_common import C
 
-import numpy as np
 import neuroflow as tf
 
 LOSS = os.environ.get("NF_W5_LOSS", "auto")
@@ -26,7 +26,9 @@ DATA = os.environ.get("NF_W5_DATA", "auto")
 def loss_form():
     fused = hasattr(tf.nn, "softmax_cross_entropy_with_logits")
     if LOSS == "fused" and not fused:
-        raise SystemExit("NF_W5_LOSS=fused but neuroflow has no tf.nn.softmax_cross_entropy_with_logits yet")
+        raise SystemExit(
+            "NF_W5_LOSS=fused but neuroflow has no tf.nn.softmax_cross_entropy_with_logits yet"
+        )
     return "fused" if (LOSS == "fused" or (LOSS == "auto" and fused)) else "composed"
 
 
@@ -46,8 +48,14 @@ def data():
             input_data = None
         if input_data is not None:
             mnist = input_data.read_data_sets(os.path.join(N.DATASETS, "mnist"), one_hot=True)
-            return (mnist.train.next_batch, mnist.train.images[:10000], mnist.train.labels[:10000],
-                    mnist.test.images, mnist.test.labels, "input_data")
+            return (
+                mnist.train.next_batch,
+                mnist.train.images[:10000],
+                mnist.train.labels[:10000],
+                mnist.test.images,
+                mnist.test.labels,
+                "input_data",
+            )
     xtr, ytr, xte, yte, src = C.load_mnist()
     nb = C.NextBatch(xtr, C.one_hot(ytr))
     return nb, xtr[:10000], C.one_hot(ytr[:10000]), xte, C.one_hot(yte), src + "+peers-next_batch"
@@ -73,7 +81,7 @@ def build():
 
 def main():
     next_batch, xl, yl, xte, yte, src = data()
-    X, Y, logits, cost, train, accuracy, form = build()
+    X, Y, _, cost, train, accuracy, form = build()
     steps = C.W5_CFG["steps"]
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -89,8 +97,18 @@ def main():
         dt = C.now() - t0
         acc = float(sess.run(accuracy, feed_dict={X: xte, Y: yte}))
         loss = float(sess.run(cost, feed_dict={X: xl, Y: yl}))
-    N.emit("W5", dt, "s/1000 steps", measured_s=dt, steps=steps, final_loss=loss, test_acc=acc, data=src,
-           loss_form=form, batch_s=batch_s)
+    N.emit(
+        "W5",
+        dt,
+        "s/1000 steps",
+        measured_s=dt,
+        steps=steps,
+        final_loss=loss,
+        test_acc=acc,
+        data=src,
+        loss_form=form,
+        batch_s=batch_s,
+    )
 
 
 if __name__ == "__main__" and not N.import_only():

@@ -8,13 +8,14 @@ Builds W5's graph (bench/nf_w5.py), warms up, then
   4. prints cProfile's top functions for the loop (``--cprofile``).
 usage: python bench/profile_w5.py [--steps 2000] [--cprofile] [--top 25]
 """
+
 import argparse
 import cProfile
 import collections
 import pstats
 import time
 
-import nf_common as N  # noqa: F401  (paths, BLAS policy)
+import nf_common as N  # paths, BLAS policy
 import nf_w5
 
 from neuroflow.core import executor
@@ -27,7 +28,7 @@ def main():
     ap.add_argument("--top", type=int, default=25)
     a = ap.parse_args()
     next_batch, *_ = nf_w5.data()
-    X, Y, logits, cost, train, accuracy, form = nf_w5.build()
+    X, Y, _, _, train, _, form = nf_w5.build()
     tf = nf_w5.tf
     sess = tf.Session()
     sess.run(tf.global_variables_initializer())
@@ -44,7 +45,10 @@ def main():
     t0 = time.perf_counter()
     loop()
     per_step = (time.perf_counter() - t0) / n
-    best, cpu = float("inf"), []  # quietest block of 100 steps, and thread CPU time: robust to neighbours
+    best, cpu = (
+        float("inf"),
+        [],
+    )  # quietest block of 100 steps, and thread CPU time: robust to neighbours
     for k in range(max(1, n // 100)):
         t0, c0 = time.perf_counter(), time.thread_time()
         for i in range(100):
@@ -52,10 +56,12 @@ def main():
             sess.run(train, feed_dict={X: bx, Y: by})
         best = min(best, (time.perf_counter() - t0) / 100)
         cpu.append((time.thread_time() - c0) / 100)
-    plan = [p for p in sess._plans.values() if train in p.fetches][0]
-    print("W5 (%s loss): %d ops in the training plan; per sess.run (next_batch excluded): %.1f us mean, "
-          "%.1f us best 100-step block, %.1f us median thread CPU time"
-          % (form, len(plan.ops), per_step * 1e6, best * 1e6, N.C.median(cpu) * 1e6))
+    plan = next(p for p in sess._plans.values() if train in p.fetches)
+    print(
+        "W5 (%s loss): %d ops in the training plan; per sess.run (next_batch excluded): "
+        "%.1f us mean, %.1f us best 100-step block, %.1f us median thread CPU time"
+        % (form, len(plan.ops), per_step * 1e6, best * 1e6, N.C.median(cpu) * 1e6)
+    )
 
     # the parts of one sess.run (medians of per-call times)
     t_run, t_feed, t_plan = [], [], []
@@ -73,8 +79,10 @@ def main():
         t_feed.append(t2 - t1)
         t_plan.append(t3 - t2)
     med = [N.C.median(t) * 1e6 for t in (t_run, t_feed, t_plan)]
-    print("\none sess.run, median us: %.1f = feed_array x2 %.1f + plan body %.1f + Session.run's own "
-          "%.1f" % (med[0], med[1], med[2], med[0] - med[1] - med[2]))
+    print(
+        "\none sess.run, median us: %.1f = feed_array x2 %.1f + plan body %.1f + Session.run's own "
+        "%.1f" % (med[0], med[1], med[2], med[0] - med[1] - med[2])
+    )
 
     # each op's forward, replayed in plan order; the median per op is robust to preemption
     fns = [op.bind(sess._ctx) for op in plan.ops]

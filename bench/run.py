@@ -1,4 +1,4 @@
-"""Runs neuroflow's workloads beside the peers (PyTorch, TensorFlow, hand-written NumPy) and compares.
+"""Runs neuroflow's workloads beside the peers (PyTorch, TensorFlow, hand-written NumPy).
 
 Each measurement runs in its own process (under /usr/bin/time -v for the peak RSS); frameworks
 alternate within every repetition (neuroflow, torch_1t, torch_default, tf, numpy_1t, neuroflow, ...)
@@ -10,10 +10,13 @@ usage:
   python bench/run.py --workloads W5 --peers none        # neuroflow alone
 
 Peers run the shared scripts in shared/bench/peers (NF_BENCH_PEERS) with their own interpreters:
-NF_BENCH_TORCH_PY (default /work/venvs/torch/bin/python), NF_BENCH_TF_PY (/work/venvs/tf/bin/python),
+NF_BENCH_TORCH_PY (default /work/venvs/torch/bin/python), NF_BENCH_TF_PY
+(/work/venvs/tf/bin/python),
 NF_BENCH_NUMPY_PY (this interpreter). A peer whose interpreter is missing, or cannot import its
-framework, is skipped with a line saying so; so is a workload whose neuroflow script fails to import.
+framework, is skipped with a line saying so; so is a workload whose neuroflow script fails to
+import.
 """
+
 import argparse
 import json
 import os
@@ -33,11 +36,14 @@ TORCH_PY = os.environ.get("NF_BENCH_TORCH_PY", "/work/venvs/torch/bin/python")
 TF_PY = os.environ.get("NF_BENCH_TF_PY", "/work/venvs/tf/bin/python")
 NUMPY_PY = os.environ.get("NF_BENCH_NUMPY_PY", sys.executable)
 
-WORKLOADS = {  # id: neuroflow's script
+WORKLOADS = {  # id: neuroflow's script (a missing or failing one is skipped with a line)
     "W5": "nf_w5.py",
     "W1": "nf_w1.py",
     "W2": "nf_w2.py",
+    "W3": "nf_w3.py",
+    "W4": "nf_w4.py",
     "W6mlp": "nf_w6mlp.py",
+    "W6cnn": "nf_w6cnn.py",
 }
 
 
@@ -56,14 +62,30 @@ FRAMEWORKS = {
     # W5 on the peers' next_batch instead of neuroflow's input_data (--variants nf_peerdata): the
     # very batches, and the same synchronous reshuffle, as every peer
     "nf_peerdata": (sys.executable, None, {"NF_W5_DATA": "peers"}, "neuroflow", "variant"),
-    "torch_1t": (TORCH_PY, os.path.join(PEERS, "bench_torch.py"), {"PEERS_THREADS": "1"}, "torch", "torch"),
+    "torch_1t": (
+        TORCH_PY,
+        os.path.join(PEERS, "bench_torch.py"),
+        {"PEERS_THREADS": "1"},
+        "torch",
+        "torch",
+    ),
     # torch's own default: one thread per core
-    "torch_default": (TORCH_PY, os.path.join(PEERS, "bench_torch.py"), {"PEERS_THREADS": str(_cpus())},
-                      "torch", "torch"),
+    "torch_default": (
+        TORCH_PY,
+        os.path.join(PEERS, "bench_torch.py"),
+        {"PEERS_THREADS": str(_cpus())},
+        "torch",
+        "torch",
+    ),
     "tf": (TF_PY, os.path.join(PEERS, "bench_tf.py"), {}, "tensorflow", "tf"),
     # the hand-written NumPy ceiling, with one BLAS thread as neuroflow uses by default
-    "numpy_1t": (NUMPY_PY, os.path.join(PEERS, "bench_numpy.py"), {"OPENBLAS_NUM_THREADS": "1"}, "numpy",
-                 "numpy"),
+    "numpy_1t": (
+        NUMPY_PY,
+        os.path.join(PEERS, "bench_numpy.py"),
+        {"OPENBLAS_NUM_THREADS": "1"},
+        "numpy",
+        "numpy",
+    ),
 }
 # --compare DIR adds "nf_compare": these scripts running the neuroflow of another checkout (a patch)
 PEER_WORKLOADS = {"numpy": {"W1", "W2", "W3", "W5", "W6cnn", "W6mlp"}}
@@ -82,8 +104,10 @@ def parse_time_v(err):
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
     if m:
         out["peak_rss_mb"] = int(m.group(1)) / 1024.0
-    for key, pat in (("user_s", r"User time \(seconds\): ([\d.]+)"),
-                     ("sys_s", r"System time \(seconds\): ([\d.]+)")):
+    for key, pat in (
+        ("user_s", r"User time \(seconds\): ([\d.]+)"),
+        ("sys_s", r"System time \(seconds\): ([\d.]+)"),
+    ):
         m = re.search(pat, err)
         if m:
             out[key] = float(m.group(1))
@@ -115,9 +139,15 @@ def available(fw):
     py, _, _, module, _ = FRAMEWORKS[fw]
     if not os.path.exists(py):
         return "interpreter %s not found" % py
-    p = subprocess.run([py, "-c", "import %s" % module], env=base_env(), capture_output=True, text=True)
+    p = subprocess.run(
+        [py, "-c", "import %s" % module], env=base_env(), capture_output=True, text=True
+    )
     if p.returncode:
-        return "%s cannot import %s: %s" % (py, module, (p.stderr.strip().splitlines() or ["?"])[-1])
+        return "%s cannot import %s: %s" % (
+            py,
+            module,
+            (p.stderr.strip().splitlines() or ["?"])[-1],
+        )
     return None
 
 
@@ -126,8 +156,13 @@ def nf_importable(wl):
     script = os.path.join(BENCH, WORKLOADS[wl])
     if not os.path.exists(script):
         return "no script %s" % script
-    p = subprocess.run([sys.executable, script, "--import-only"], env=base_env(), capture_output=True,
-                       text=True, cwd=BENCH)
+    p = subprocess.run(
+        [sys.executable, script, "--import-only"],
+        env=base_env(),
+        capture_output=True,
+        text=True,
+        cwd=BENCH,
+    )
     if p.returncode:
         return (p.stderr.strip().splitlines() or ["exit code %d" % p.returncode])[-1]
     return None
@@ -139,17 +174,31 @@ def run_one(fw, wl, rep, timeout, overrides):
     env.update(overrides)
     la0, t0 = loadavg(), time.time()
     try:
-        p = subprocess.run(command(fw, wl), env=env, capture_output=True, text=True, timeout=timeout,
-                           cwd=BENCH if FRAMEWORKS[fw][1] is None else PEERS)
+        p = subprocess.run(
+            command(fw, wl),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=BENCH if FRAMEWORKS[fw][1] is None else PEERS,
+        )
         rc, out, err = p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired as e:
         rc, out, err = "timeout", _text(e.stdout), _text(e.stderr)
-    rec = {"framework": fw, "workload": wl, "rep": rep, "rc": rc, "start": t0, "loadavg_before": la0,
-           "loadavg_after": loadavg(), "wall_s": time.time() - t0}
+    rec = {
+        "framework": fw,
+        "workload": wl,
+        "rep": rep,
+        "rc": rc,
+        "start": t0,
+        "loadavg_before": la0,
+        "loadavg_after": loadavg(),
+        "wall_s": time.time() - t0,
+    }
     rec.update(parse_time_v(err))
     lines = [ln for ln in out.splitlines() if ln.startswith("RESULT_JSON ")]
     if lines:
-        res = json.loads(lines[-1][len("RESULT_JSON "):])
+        res = json.loads(lines[-1][len("RESULT_JSON ") :])
         res["script_framework"] = res.pop("framework")
         rec.update(res)
     else:
@@ -170,7 +219,7 @@ def median(xs):
 
 
 def summarize(records, wl, fws):
-    """Per framework: median time, min, max, n; ratio neuroflow/peer of medians and per-repetition."""
+    """Per framework: median, min, max, n; ratio neuroflow/peer of medians and per repetition."""
     ok = [r for r in records if r["workload"] == wl and "time_s" in r]
     rows = {}
     for fw in fws:
@@ -178,11 +227,18 @@ def summarize(records, wl, fws):
         if not ts:
             continue
         last = [r for r in ok if r["framework"] == fw][-1]
-        rows[fw] = {"median": median(ts), "min": min(ts), "max": max(ts), "n": len(ts),
-                    "unit": last.get("unit"), "final_loss": last.get("final_loss"),
-                    "test_acc": last.get("test_acc"),
-                    "peak_rss_mb": median([r["peak_rss_mb"] for r in ok if r["framework"] == fw
-                                           and "peak_rss_mb" in r])}
+        rows[fw] = {
+            "median": median(ts),
+            "min": min(ts),
+            "max": max(ts),
+            "n": len(ts),
+            "unit": last.get("unit"),
+            "final_loss": last.get("final_loss"),
+            "test_acc": last.get("test_acc"),
+            "peak_rss_mb": median(
+                [r["peak_rss_mb"] for r in ok if r["framework"] == fw and "peak_rss_mb" in r]
+            ),
+        }
     ours = rows.get("neuroflow")
     by_rep = {}
     for r in ok:
@@ -200,16 +256,46 @@ def summarize(records, wl, fws):
 
 def print_table(wl, rows):
     unit = next((r["unit"] for r in rows.values() if r.get("unit")), "")
-    print("\n%s (%s): median over repeats; ratio = neuroflow / peer (of medians; paired per repeat)" % (wl, unit))
-    print("%-14s %10s %21s %3s %8s %26s %8s %7s %7s" % ("framework", "median", "min-max", "n", "ratio",
-                                                         "paired (min-max)", "loss", "acc", "RSS MB"))
+    print(
+        "\n%s (%s): median over repeats; ratio = neuroflow / peer (of medians; paired per repeat)"
+        % (wl, unit)
+    )
+    print(
+        "%-14s %10s %21s %3s %8s %26s %8s %7s %7s"
+        % (
+            "framework",
+            "median",
+            "min-max",
+            "n",
+            "ratio",
+            "paired (min-max)",
+            "loss",
+            "acc",
+            "RSS MB",
+        )
+    )
     for fw, r in rows.items():
         ratio = "-" if "ratio" not in r else "%.3g" % r["ratio"]
-        paired = "-" if r.get("paired_ratio") is None else "%.3g (%.3g-%.3g)" % (
-            r["paired_ratio"], r["paired_ratio_min"], r["paired_ratio_max"])
-        print("%-14s %10.4g %21s %3d %8s %26s %8s %7s %7s" % (
-            fw, r["median"], "%.4g-%.4g" % (r["min"], r["max"]), r["n"], ratio, paired,
-            _fmt(r["final_loss"], "%.5f"), _fmt(r["test_acc"], "%.4f"), _fmt(r["peak_rss_mb"], "%.0f")))
+        paired = (
+            "-"
+            if r.get("paired_ratio") is None
+            else "%.3g (%.3g-%.3g)"
+            % (r["paired_ratio"], r["paired_ratio_min"], r["paired_ratio_max"])
+        )
+        print(
+            "%-14s %10.4g %21s %3d %8s %26s %8s %7s %7s"
+            % (
+                fw,
+                r["median"],
+                "%.4g-%.4g" % (r["min"], r["max"]),
+                r["n"],
+                ratio,
+                paired,
+                _fmt(r["final_loss"], "%.5f"),
+                _fmt(r["test_acc"], "%.4f"),
+                _fmt(r["peak_rss_mb"], "%.0f"),
+            )
+        )
 
 
 def _fmt(v, f):
@@ -218,8 +304,12 @@ def _fmt(v, f):
 
 def git_commit():
     try:
-        return subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True).stdout.strip() or None
+        return (
+            subprocess.run(
+                ["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+            ).stdout.strip()
+            or None
+        )
     except OSError:
         return None
 
@@ -229,14 +319,24 @@ def main(argv=None):
     ap.add_argument("--workloads", default="W5", help="comma-separated: " + ",".join(WORKLOADS))
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--peers", default="torch,tf,numpy", help="torch,tf,numpy or none")
-    ap.add_argument("--variants", default="", help="extra neuroflow settings to measure, e.g. nf_2t")
+    ap.add_argument(
+        "--variants", default="", help="extra neuroflow settings to measure, e.g. nf_2t"
+    )
     ap.add_argument("--exclude", default="", help="frameworks to leave out, e.g. torch_default")
     ap.add_argument("--timeout", type=int, default=900, help="seconds per measurement")
-    ap.add_argument("--env", action="append", default=[],
-                    help="K=V for every run (e.g. PEERS_MAX_STEPS=150 to shorten W1/W2 epochs)")
+    ap.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        help="K=V for every run (e.g. PEERS_MAX_STEPS=150 to shorten W1/W2 epochs)",
+    )
     ap.add_argument("--out", default=None, help="JSON path (default bench/results/<time>.json)")
-    ap.add_argument("--compare", default=None, metavar="DIR",
-                    help="also measure the neuroflow in checkout DIR (as nf_compare), e.g. with a patch")
+    ap.add_argument(
+        "--compare",
+        default=None,
+        metavar="DIR",
+        help="also measure the neuroflow in checkout DIR (as nf_compare), e.g. with a patch",
+    )
     a = ap.parse_args(argv)
     wls = [w for w in a.workloads.split(",") if w]
     for w in wls:
@@ -248,8 +348,13 @@ def main(argv=None):
         if fw not in FRAMEWORKS or FRAMEWORKS[fw][4] != "variant":
             ap.error("unknown variant %r" % fw)
     if a.compare:
-        FRAMEWORKS["nf_compare"] = (sys.executable, None,
-                                    {"NF_BENCH_NEUROFLOW_ROOT": os.path.abspath(a.compare)}, "neuroflow", "variant")
+        FRAMEWORKS["nf_compare"] = (
+            sys.executable,
+            None,
+            {"NF_BENCH_NEUROFLOW_ROOT": os.path.abspath(a.compare)},
+            "neuroflow",
+            "variant",
+        )
         fws.append("nf_compare")
     for g in groups:
         names = [fw for fw, spec in FRAMEWORKS.items() if spec[4] == g]
@@ -270,7 +375,9 @@ def main(argv=None):
             print("skip %s: %s" % (fw, checked[key]), flush=True)
         else:
             usable.append(fw)
-    print("machine: %d CPUs, load %s; neuroflow %s" % (_cpus(), loadavg(), git_commit()), flush=True)
+    print(
+        "machine: %d CPUs, load %s; neuroflow %s" % (_cpus(), loadavg(), git_commit()), flush=True
+    )
 
     records, summary = [], {}
     for wl in wls:
@@ -284,19 +391,38 @@ def main(argv=None):
             for fw in todo:  # alternate: neuroflow, peer, peer, ..., neuroflow, ...
                 rec = run_one(fw, wl, rep, a.timeout, overrides)
                 records.append(rec)
-                shown = "%.4g %s" % (rec["time_s"], rec.get("unit", "")) if "time_s" in rec else \
-                    "FAILED rc=%s: %s" % (rec["rc"], rec.get("error", "").strip().splitlines()[-1:] or "")
-                print("[%s] %-6s %-14s rep%d  %s  load=%s" % (time.strftime("%H:%M:%S"), wl, fw, rep, shown,
-                                                             rec["loadavg_before"]), flush=True)
+                shown = (
+                    "%.4g %s" % (rec["time_s"], rec.get("unit", ""))
+                    if "time_s" in rec
+                    else "FAILED rc=%s: %s"
+                    % (rec["rc"], rec.get("error", "").strip().splitlines()[-1:] or "")
+                )
+                print(
+                    "[%s] %-6s %-14s rep%d  %s  load=%s"
+                    % (time.strftime("%H:%M:%S"), wl, fw, rep, shown, rec["loadavg_before"]),
+                    flush=True,
+                )
         summary[wl] = summarize(records, wl, todo)
         print_table(wl, summary[wl])
 
     os.makedirs(RESULTS, exist_ok=True)
-    out = a.out or os.path.join(RESULTS, time.strftime("%Y%m%d-%H%M%S") + "_" + "-".join(wls) + ".json")
-    doc = {"argv": sys.argv[1:] if argv is None else argv, "time": time.strftime("%Y-%m-%d %H:%M:%S"),
-           "machine": {"cpus": _cpus(), "platform": platform.platform(), "python": platform.python_version()},
-           "neuroflow_commit": git_commit(), "skipped": skipped, "env": overrides,
-           "summary": summary, "records": records}
+    out = a.out or os.path.join(
+        RESULTS, time.strftime("%Y%m%d-%H%M%S") + "_" + "-".join(wls) + ".json"
+    )
+    doc = {
+        "argv": sys.argv[1:] if argv is None else argv,
+        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": {
+            "cpus": _cpus(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "neuroflow_commit": git_commit(),
+        "skipped": skipped,
+        "env": overrides,
+        "summary": summary,
+        "records": records,
+    }
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
     print("\nwrote %s" % os.path.relpath(out), flush=True)

@@ -10,6 +10,7 @@ The number is set through the OpenBLAS that NumPy loaded (found in ``/proc/self/
 NumPy's bundled-library folder, called with ctypes), else through threadpoolctl when it is
 installed, else not at all (with a warning).
 """
+
 import ctypes
 import glob
 import os
@@ -25,8 +26,8 @@ ENV_VARS = ("NEUROFLOW_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", 
 _PREFIXES = ("scipy_openblas", "openblas")
 _SUFFIXES = ("64_", "_64", "")
 
-_requested = 0       # what set_intra_op_parallelism_threads was given (TF: 0 = system default)
-_backend = None      # resolved on first use
+_requested = 0  # what set_intra_op_parallelism_threads was given (TF: 0 = system default)
+_backend = None  # resolved on first use
 
 
 class _OpenBLAS:
@@ -65,31 +66,42 @@ class _NoBackend:
     name = None
 
     def set(self, n):
-        warnings.warn("neuroflow could not find the BLAS library NumPy uses (no OpenBLAS entry point "
-                      "and no threadpoolctl), so the number of BLAS threads is left unchanged. "
-                      "Set OPENBLAS_NUM_THREADS (or OMP_NUM_THREADS) before starting Python instead, "
-                      "or `pip install threadpoolctl`.", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            "neuroflow could not find the BLAS library NumPy uses (no OpenBLAS entry point "
+            "and no threadpoolctl), so the number of BLAS threads is left unchanged. "
+            "Set OPENBLAS_NUM_THREADS (or OMP_NUM_THREADS) before starting Python instead, "
+            "or `pip install threadpoolctl`.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
     def get(self):
         return None
 
 
 def _openblas_paths():
-    """Paths of the OpenBLAS libraries in this process: loaded ones first, then NumPy's bundled ones."""
+    """Paths of the OpenBLAS libraries loaded in this process (else those NumPy bundles)."""
     paths = []
     try:
         with open("/proc/self/maps") as f:
             for line in f:
                 p = line.rstrip("\n").split(None, 5)
-                if len(p) == 6 and "openblas" in os.path.basename(p[5]).lower() and p[5] not in paths:
+                if (
+                    len(p) == 6
+                    and "openblas" in os.path.basename(p[5]).lower()
+                    and p[5] not in paths
+                ):
                     paths.append(p[5])
     except OSError:  # not Linux
         pass
     if paths:
         return paths
     root = os.path.dirname(os.path.dirname(numpy.__file__))
-    for folder in (os.path.join(root, "numpy.libs"), os.path.join(os.path.dirname(numpy.__file__), ".dylibs"),
-                   os.path.join(os.path.dirname(numpy.__file__), ".libs")):
+    for folder in (
+        os.path.join(root, "numpy.libs"),
+        os.path.join(os.path.dirname(numpy.__file__), ".dylibs"),
+        os.path.join(os.path.dirname(numpy.__file__), ".libs"),
+    ):
         for p in sorted(glob.glob(os.path.join(folder, "*openblas*"))):
             if p not in paths:
                 paths.append(p)
@@ -137,9 +149,15 @@ def _get_backend():
 
 
 def _check(num_threads):
-    if isinstance(num_threads, bool) or not isinstance(num_threads, (int, numpy.integer)) or num_threads < 0:
-        raise ValueError("Invalid value for argument `num_threads`: expected an integer >= 0. "
-                         f"Received: num_threads={num_threads!r}")
+    if (
+        isinstance(num_threads, bool)
+        or not isinstance(num_threads, (int, numpy.integer))
+        or num_threads < 0
+    ):
+        raise ValueError(
+            "Invalid value for argument `num_threads`: expected an integer >= 0. "
+            f"Received: num_threads={num_threads!r}"
+        )
     return int(num_threads)
 
 
@@ -214,8 +232,10 @@ def _parse_env(var, v):
     except ValueError:
         n = -1
     if n < 0:
-        raise ValueError(f"Invalid value for environment variable `{var}`: expected an integer >= 0. "
-                         f"Received: {var}={v!r}")
+        raise ValueError(
+            f"Invalid value for environment variable `{var}`: expected an integer >= 0. "
+            f"Received: {var}={v!r}"
+        )
     return n if n > 0 else available_cpus()
 
 
@@ -237,5 +257,10 @@ def apply_default_policy():
     return n
 
 
-__all__ = ["set_intra_op_parallelism_threads", "get_intra_op_parallelism_threads", "apply_default_policy",
-           "blas_num_threads", "blas_backend"]
+__all__ = [
+    "set_intra_op_parallelism_threads",
+    "get_intra_op_parallelism_threads",
+    "apply_default_policy",
+    "blas_num_threads",
+    "blas_backend",
+]

@@ -1,4 +1,5 @@
-"""BLAS thread policy: run-time setting through OpenBLAS / threadpoolctl, env variables, fallbacks."""
+"""BLAS thread policy: setting at run time (OpenBLAS, threadpoolctl), variables, fallbacks."""
+
 import os
 import subprocess
 import sys
@@ -9,7 +10,9 @@ import pytest
 from neuroflow.core import threads
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-needs_blas = pytest.mark.skipif(threads.blas_backend() is None, reason="BLAS threads not controllable here")
+needs_blas = pytest.mark.skipif(
+    threads.blas_backend() is None, reason="BLAS threads not controllable here"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -28,11 +31,12 @@ def _restore_threads(monkeypatch):
 
 
 @needs_blas
-@pytest.mark.parametrize("n", [1, 2, 3, 1])
-def test_set_changes_blas_threads(n):
-    threads.set_intra_op_parallelism_threads(n)
-    assert threads.blas_num_threads() == n
-    assert threads.get_intra_op_parallelism_threads() == n
+@pytest.mark.parametrize("counts", [(1, 2, 3, 1), (2, 1)])
+def test_set_changes_blas_threads(counts):
+    for n in counts:  # up and down again, at run time
+        threads.set_intra_op_parallelism_threads(n)
+        assert threads.blas_num_threads() == n
+        assert threads.get_intra_op_parallelism_threads() == n
 
 
 @needs_blas
@@ -51,7 +55,7 @@ def test_zero_follows_neuroflow_num_threads(monkeypatch):
 
 
 @needs_blas
-@pytest.mark.parametrize("value, expected", [("2", 2), ("3,1", 3)])
+@pytest.mark.parametrize(("value", "expected"), [("2", 2), ("3,1", 3)])
 def test_zero_returns_to_the_users_blas_variable(monkeypatch, value, expected):
     monkeypatch.setenv("OMP_NUM_THREADS", value)
     threads.set_intra_op_parallelism_threads(1)
@@ -67,8 +71,11 @@ def test_get_is_zero_until_set():
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "2", None, True])
 def test_invalid_num_threads(bad):
-    with pytest.raises(ValueError, match=r"Invalid value for argument `num_threads`: expected an integer "
-                                         r">= 0\. Received: num_threads="):
+    with pytest.raises(
+        ValueError,
+        match=r"Invalid value for argument `num_threads`: expected an integer "
+        r">= 0\. Received: num_threads=",
+    ):
         threads.set_intra_op_parallelism_threads(bad)
 
 
@@ -107,12 +114,14 @@ def test_default_policy_leaves_user_blas_variables(monkeypatch, var):
 
 def test_bad_neuroflow_num_threads(monkeypatch):
     monkeypatch.setenv("NEUROFLOW_NUM_THREADS", "many")
-    with pytest.raises(ValueError, match="Invalid value for environment variable `NEUROFLOW_NUM_THREADS`"):
+    with pytest.raises(
+        ValueError, match="Invalid value for environment variable `NEUROFLOW_NUM_THREADS`"
+    ):
         threads.apply_default_policy()
 
 
 def test_no_backend_warns_and_does_nothing(monkeypatch):
-    monkeypatch.setattr(threads, "_openblas_paths", lambda: [])
+    monkeypatch.setattr(threads, "_openblas_paths", list)
     monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # import fails
     threads._backend = None
     assert threads.blas_backend() is None
@@ -127,9 +136,11 @@ def test_threadpoolctl_fallback(monkeypatch):
     calls = []
     fake = types.ModuleType("threadpoolctl")
     fake.threadpool_limits = lambda limits, user_api: calls.append((limits, user_api))
-    fake.threadpool_info = lambda: [{"user_api": "openmp", "num_threads": 9},
-                                    {"user_api": "blas", "num_threads": 3}]
-    monkeypatch.setattr(threads, "_openblas_paths", lambda: [])
+    fake.threadpool_info = lambda: [
+        {"user_api": "openmp", "num_threads": 9},
+        {"user_api": "blas", "num_threads": 3},
+    ]
+    monkeypatch.setattr(threads, "_openblas_paths", list)
     monkeypatch.setitem(sys.modules, "threadpoolctl", fake)
     threads._backend = None
     assert threads.blas_backend() == "threadpoolctl"
@@ -149,11 +160,17 @@ def test_library_without_thread_symbols_is_ignored(monkeypatch):
 
 @needs_blas
 def test_policy_in_fresh_process_respects_openblas_variable():
-    code = ("from neuroflow.core import threads as T; r = T.apply_default_policy(); "
-            "print(r, T.blas_num_threads())")
+    code = (
+        "from neuroflow.core import threads as T; r = T.apply_default_policy(); "
+        "print(r, T.blas_num_threads())"
+    )
     env = {k: v for k, v in os.environ.items() if k not in threads.ENV_VARS}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert out.stdout.split() == ["1", "1"], out.stderr
     env["OPENBLAS_NUM_THREADS"] = "2"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert out.stdout.split() == ["None", "2"], out.stderr
