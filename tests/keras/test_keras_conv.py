@@ -291,3 +291,34 @@ def test_lenet_trains_on_tiny_data():
     before = model.evaluate(x, y, verbose=0)[0]
     model.fit(x, y, epochs=5, batch_size=8, verbose=0)
     assert model.evaluate(x, y, verbose=0)[0] < before
+
+
+def _example(name):
+    import importlib.util
+    import os
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "cnn", name + ".py")
+    spec = importlib.util.spec_from_file_location("example_" + name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_cnn_examples_build_and_step():
+    rng = np.random.RandomState(0)
+    cases = [(_example("mnist_cnn").build_model(), (28, 28, 1), 10, 824458),
+             (_example("lenet5").lenet5(), (28, 28, 1), 10, 61706),
+             (_example("inception_module").build_model(), (28, 28, 1), 10, None),
+             (_example("alexnet_style").alexnet_style(), (32, 32, 3), 10, None)]
+    for model, shape, classes, params in cases:
+        if params is not None:
+            assert model.count_params() == params
+        x = rng.rand(4, *shape).astype("float32")
+        y = np.arange(4) % classes
+        model.compile("sgd", "sparse_categorical_crossentropy")
+        before = [w.copy() for w in model.get_weights()]
+        model.train_on_batch(x, y)
+        assert model.predict(x).shape == (4, classes)
+        assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    model = _example("inception_module").build_model()
+    out = model.get_layer("inception_3a_output").output_shape
+    assert out == (None, 14, 14, 16 + 32 + 8 + 8)
