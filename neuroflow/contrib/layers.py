@@ -305,3 +305,4 @@ __all__ = ["variance_scaling_initializer", "xavier_initializer", "xavier_initial
            "repeat", "batch_norm", "layer_norm", "conv1d", "conv2d", "conv3d", "convolution",
            "convolution2d", "conv2d_transpose", "convolution2d_transpose", "separable_conv2d",
            "separable_convolution2d", "max_pool2d", "avg_pool2d", "max_pool3d", "avg_pool3d"]
+from .layers_conv import *  # noqa: E402,F401,F403 - conv, pooling, batch_norm (layers_conv.py)

@@ -1,0 +1,242 @@
+"""``tf.contrib.layers`` (slim) convolution, pooling and batch norm, over the ``tf.layers`` ones.
+
+Variables are renamed as slim names them ("Conv/weights", "Conv/biases", "BatchNorm/beta",
+"BatchNorm/moving_mean" ...) and added to MODEL_VARIABLES.
+"""
+from .. import layers_conv as _conv
+from .. import nn as _nn
+from ..core.graph import GraphKeys, control_dependencies, name_scope
+from ..core.op import convert_to_tensor
+from ..core.variable_scope import variable_scope
+from ..initializers import Zeros
+from ..ops import conv_nn as _cnn
+from .framework import add_arg_scope
+from .layers import (_add_to_collections, _collect_outputs, _model_variable_getter,
+                     xavier_initializer)
+
+__all__ = ["conv1d", "conv2d", "convolution", "convolution1d", "convolution2d",
+           "conv2d_transpose", "convolution2d_transpose", "separable_conv2d",
+           "separable_convolution2d", "max_pool2d", "avg_pool2d", "batch_norm"]
+
+
+def _data_format(data_format, rank):
+    if data_format is None or data_format in ("NHWC", "NWC"):
+        return "channels_last"
+    if data_format in ("NCHW", "NCW"):
+        return "channels_first"
+    raise ValueError(f"Invalid value for argument `data_format`: expected 'NHWC' or 'NCHW'. "
+                     f"Received: data_format={data_format!r}")
+
+
+@add_arg_scope
+def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
+                rate=1, activation_fn=_nn.relu, normalizer_fn=None, normalizer_params=None,
+                weights_initializer=xavier_initializer(), weights_regularizer=None,
+                biases_initializer=Zeros(), biases_regularizer=None, reuse=None,
+                variables_collections=None, outputs_collections=None, trainable=True,
+                scope=None):
+    """A 1-D or 2-D convolution layer (by the input's rank), slim style.
+
+    ``activation_fn(normalizer_fn(conv(inputs, weights) + biases))``; variables "<scope>/weights"
+    (xavier) and "<scope>/biases" (none with a normalizer_fn); scope "Conv", "Conv_1" ...
+    Example:
+      >>> net = tf.contrib.layers.conv2d(images, 32, [3, 3])            # SAME, relu
+      >>> net = tf.contrib.layers.max_pool2d(net, [2, 2])
+    """
+    getter = _model_variable_getter({"kernel": "weights", "bias": "biases"})
+    with variable_scope(scope, default_name="Conv", reuse=reuse, custom_getter=getter) as sc:
+        inputs = convert_to_tensor(inputs)
+        rank = inputs.shape.ndims
+        if rank not in (3, 4):
+            raise ValueError(f"Convolution not supported for input with rank {rank}")
+        cls = _conv.Conv2D if rank == 4 else _conv.Conv1D
+        use_bias = not normalizer_fn and biases_initializer is not None
+        fuse = normalizer_fn is None and activation_fn is _nn.relu
+        layer = cls(filters=num_outputs, kernel_size=kernel_size, strides=stride,
+                    padding=padding, data_format=_data_format(data_format, rank),
+                    dilation_rate=rate, activation=_nn.relu if fuse else None, use_bias=use_bias,
+                    kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
+                    kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
+                    trainable=trainable, name=sc.name, dtype=inputs.dtype, _scope=sc,
+                    _reuse=reuse)
+        outputs = layer.apply(inputs)
+        _add_to_collections(layer.kernel, variables_collections, "weights")
+        if layer.bias is not None:
+            _add_to_collections(layer.bias, variables_collections, "biases")
+        if normalizer_fn is not None:
+            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+        if activation_fn is not None and not fuse:
+            outputs = activation_fn(outputs)
+        return _collect_outputs(outputs_collections, sc.name, outputs)
+
+
+convolution2d = conv2d = convolution1d = conv1d = convolution
+
+
+@add_arg_scope
+def convolution2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding="SAME",
+                            data_format="NHWC", activation_fn=_nn.relu, normalizer_fn=None,
+                            normalizer_params=None, weights_initializer=xavier_initializer(),
+                            weights_regularizer=None, biases_initializer=Zeros(),
+                            biases_regularizer=None, reuse=None, variables_collections=None,
+                            outputs_collections=None, trainable=True, scope=None):
+    """A transposed 2-D convolution layer, slim style (scope "Conv2d_transpose")."""
+    getter = _model_variable_getter({"kernel": "weights", "bias": "biases"})
+    with variable_scope(scope, default_name="Conv2d_transpose", reuse=reuse,
+                        custom_getter=getter) as sc:
+        inputs = convert_to_tensor(inputs)
+        layer = _conv.Conv2DTranspose(
+            filters=num_outputs, kernel_size=kernel_size, strides=stride, padding=padding,
+            data_format=_data_format(data_format, 4), activation=None,
+            use_bias=not normalizer_fn and biases_initializer is not None,
+            kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
+            kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
+            trainable=trainable, name=sc.name, dtype=inputs.dtype, _scope=sc, _reuse=reuse)
+        outputs = layer.apply(inputs)
+        _add_to_collections(layer.kernel, variables_collections, "weights")
+        if layer.bias is not None:
+            _add_to_collections(layer.bias, variables_collections, "biases")
+        if normalizer_fn is not None:
+            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect_outputs(outputs_collections, sc.name, outputs)
+
+
+conv2d_transpose = convolution2d_transpose
+
+
+@add_arg_scope
+def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1, stride=1,
+                            padding="SAME", data_format="NHWC", rate=1,
+                            activation_fn=_nn.relu, normalizer_fn=None, normalizer_params=None,
+                            weights_initializer=xavier_initializer(),
+                            pointwise_initializer=None, weights_regularizer=None,
+                            biases_initializer=Zeros(), biases_regularizer=None, reuse=None,
+                            variables_collections=None, outputs_collections=None,
+                            trainable=True, scope=None):
+    """Depthwise then pointwise convolution, slim style (scope "SeparableConv2d").
+
+    ``num_outputs=None`` skips the pointwise step (a depthwise convolution only).
+    """
+    if num_outputs is None:
+        raise NotImplementedError("separable_conv2d with num_outputs=None (depthwise only) is "
+                                  "not supported by neuroflow yet; use tf.nn.depthwise_conv2d.")
+    getter = _model_variable_getter({"depthwise_kernel": "depthwise_weights",
+                                     "pointwise_kernel": "pointwise_weights", "bias": "biases"})
+    with variable_scope(scope, default_name="SeparableConv2d", reuse=reuse,
+                        custom_getter=getter) as sc:
+        inputs = convert_to_tensor(inputs)
+        layer = _conv.SeparableConv2D(
+            filters=num_outputs, kernel_size=kernel_size, strides=stride, padding=padding,
+            data_format=_data_format(data_format, 4), dilation_rate=rate,
+            depth_multiplier=depth_multiplier, activation=None,
+            use_bias=not normalizer_fn and biases_initializer is not None,
+            depthwise_initializer=weights_initializer,
+            pointwise_initializer=pointwise_initializer or weights_initializer,
+            bias_initializer=biases_initializer, depthwise_regularizer=weights_regularizer,
+            pointwise_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
+            trainable=trainable, name=sc.name, dtype=inputs.dtype, _scope=sc, _reuse=reuse)
+        outputs = layer.apply(inputs)
+        _add_to_collections(layer.depthwise_kernel, variables_collections, "weights")
+        _add_to_collections(layer.pointwise_kernel, variables_collections, "weights")
+        if layer.bias is not None:
+            _add_to_collections(layer.bias, variables_collections, "biases")
+        if normalizer_fn is not None:
+            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect_outputs(outputs_collections, sc.name, outputs)
+
+
+separable_conv2d = separable_convolution2d
+
+
+def _pool(fn, default, inputs, kernel_size, stride, padding, data_format, outputs_collections,
+          scope):
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError("data_format has to be either NCHW or NHWC.")
+    k = list(_conv._tuple(kernel_size, 2, "kernel_size"))
+    st = list(_conv._tuple(stride, 2, "stride"))
+    first = data_format == "NCHW"
+    with name_scope(scope, default) as sc:
+        outputs = fn(inputs, [1, 1] + k if first else [1] + k + [1],
+                     [1, 1] + st if first else [1] + st + [1], _conv._pad_arg(padding),
+                     data_format)
+    return _collect_outputs(outputs_collections, sc, outputs)
+
+
+@add_arg_scope
+def max_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC",
+               outputs_collections=None, scope=None):
+    """2-D max pooling, slim style (stride 2 and VALID by default)."""
+    return _pool(_cnn.max_pool, "MaxPool2D", inputs, kernel_size, stride, padding, data_format,
+                 outputs_collections, scope)
+
+
+@add_arg_scope
+def avg_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC",
+               outputs_collections=None, scope=None):
+    """2-D average pooling, slim style (stride 2 and VALID by default)."""
+    return _pool(_cnn.avg_pool, "AvgPool2D", inputs, kernel_size, stride, padding, data_format,
+                 outputs_collections, scope)
+
+
+@add_arg_scope
+def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, activation_fn=None,
+               param_initializers=None, param_regularizers=None,
+               updates_collections=GraphKeys.UPDATE_OPS, is_training=True, reuse=None,
+               variables_collections=None, outputs_collections=None, trainable=True,
+               batch_weights=None, fused=None, data_format="NHWC",
+               zero_debias_moving_mean=False, scope=None, renorm=False, renorm_clipping=None,
+               renorm_decay=0.99, adjustment=None):
+    """Batch normalization, slim style: scope "BatchNorm", no gamma unless ``scale=True``.
+
+    While ``is_training`` (a bool or a fed boolean tensor) the moving statistics are updated with
+    ``decay``: by ops added to ``updates_collections`` (run them with the train op), or, when it
+    is None, in place before the output is returned.
+    Example:
+      >>> net = tf.contrib.layers.conv2d(x, 64, [3, 3], normalizer_fn=tf.contrib.layers.batch_norm,
+      ...                                normalizer_params={"is_training": is_training})
+    """
+    if batch_weights is not None or zero_debias_moving_mean or renorm:
+        raise NotImplementedError("batch_norm with batch_weights, zero_debias_moving_mean or "
+                                  "renorm is not supported by neuroflow yet.")
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError("data_format has to be either NCHW or NHWC.")
+    inits = param_initializers or {}
+    regs = param_regularizers or {}
+    getter = _model_variable_getter({})
+    with variable_scope(scope, default_name="BatchNorm", reuse=reuse,
+                        custom_getter=getter) as sc:
+        inputs = convert_to_tensor(inputs)
+        rank = inputs.shape.ndims
+        if rank is None:
+            raise ValueError(f"Inputs {inputs.name} has undefined rank.")
+        axis = 1 if data_format == "NCHW" and rank > 2 else -1
+        layer = _conv.BatchNormalization(
+            axis=axis, momentum=decay, epsilon=epsilon, center=center, scale=scale,
+            beta_initializer=inits.get("beta"), gamma_initializer=inits.get("gamma"),
+            moving_mean_initializer=inits.get("moving_mean"),
+            moving_variance_initializer=inits.get("moving_variance"),
+            beta_regularizer=regs.get("beta"), gamma_regularizer=regs.get("gamma"),
+            trainable=trainable, name=sc.name, dtype=inputs.dtype, _scope=sc, _reuse=reuse)
+        layer._collect_updates = updates_collections == GraphKeys.UPDATE_OPS
+        outputs = layer.apply(inputs, training=is_training)
+        for v, key in ((layer.beta, "beta"), (layer.gamma, "gamma"),
+                       (layer.moving_mean, "moving_mean"),
+                       (layer.moving_variance, "moving_variance")):
+            if v is not None:
+                _add_to_collections(v, variables_collections, key)
+        if layer.updates and updates_collections != GraphKeys.UPDATE_OPS:
+            if updates_collections is None:
+                with control_dependencies(layer.updates):
+                    from ..ops.array_ops import identity
+                    outputs = identity(outputs)
+            else:
+                from ..core.graph import add_to_collections
+                for u in layer.updates:
+                    add_to_collections(updates_collections, u)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect_outputs(outputs_collections, sc.name, outputs)
