@@ -141,24 +141,51 @@ def _default_limits():
 
 
 _LIMITS = _default_limits()
+_POS = _LIMITS[len(_LIMITS) // 2 + 1:]   # the positive limits, 1e-12 ... DBL_MAX
+_LOG_STEP = np.log(1.1)
+
+
+def _bucket_index(x):
+    """``np.searchsorted(_LIMITS, x, 'right')`` for floats via a float32 logarithm (several
+    times faster on big tensors); the estimate is corrected against the exact limits."""
+    a = np.abs(x)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        j = np.log(a.astype(np.float32, copy=False))
+        j -= np.float32(np.log(1e-12))
+        j /= np.float32(_LOG_STEP)
+    j = np.nan_to_num(j, nan=-1.0, posinf=len(_POS), neginf=-1.0)
+    j = np.clip(j, -1, len(_POS) - 2, out=j).astype(np.intp)
+    j += _POS[j + 1] <= a                              # count of limits <= a is j + 1
+    j -= (j >= 0) & (_POS[np.maximum(j, 0)] > a)
+    le = j + 1                                         # positive limits <= |x|
+    lt = le - ((le > 0) & (_POS[np.maximum(le - 1, 0)] == a))   # positive limits < |x|
+    n = len(_POS)
+    return np.where(x > 0, n + 1 + le, np.where(x == 0, n + 1, n - lt))
 
 
 def histogram_proto(values):
     """TensorFlow's HistogramProto bytes: exponential buckets (10% wide) from 1e-12 to 1e20, runs
     of empty buckets merged into one, as the HistogramSummary kernel writes it."""
-    x = np.asarray(values, dtype=np.float64).reshape(-1)
-    if x.size and not np.isfinite(x).all():
+    x = np.asarray(values).reshape(-1)
+    if x.dtype.kind != "f":
+        x = x.astype(np.float64)
+    if x.size and not np.isfinite(x.min() + x.max()):
         raise ValueError("Nan in summary histogram")
-    counts = np.bincount(np.searchsorted(_LIMITS, x, side="right"),
-                         minlength=len(_LIMITS))[:len(_LIMITS)].astype(np.float64)
+    counts = np.zeros(len(_LIMITS) + 1, np.int64)
+    for i in range(0, x.size, 65536):   # chunks stay in cache; whole-tensor temporaries do not
+        part = x[i:i + 65536]
+        idx = _bucket_index(part) if part.size > 256 else np.searchsorted(_LIMITS, part, "right")
+        counts += np.bincount(idx, minlength=len(_LIMITS) + 1)
+    counts = counts[:len(_LIMITS)].astype(np.float64)
     empty = counts <= 0
     last_of_run = np.ones_like(empty)
     last_of_run[:-1] = ~empty[1:]
     keep = ~empty | last_of_run
     big = np.finfo(np.float64).max
+    x64 = x.astype(np.float64, copy=False)
     return (proto.f_double(1, x.min() if x.size else big) +
             proto.f_double(2, x.max() if x.size else -big) + proto.f_double(3, x.size) +
-            proto.f_double(4, x.sum()) + proto.f_double(5, np.dot(x, x)) +
+            proto.f_double(4, x64.sum()) + proto.f_double(5, np.dot(x64, x64)) +
             proto.f_packed_doubles(6, _LIMITS[keep]) + proto.f_packed_doubles(7, counts[keep]))
 
 

@@ -7,3 +7,4 @@ from .optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer,  # 
 from .training_util import *  # noqa: F401,F403
 from ..ops.io_ops import (Coordinator, batch, input_producer, shuffle_batch,  # noqa: F401,E402
                           start_queue_runners, string_input_producer)
+from .saver import *  # noqa: F401,F403,E402  (Saver, checkpoints: neuroflow/train/saver.py)
