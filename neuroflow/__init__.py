@@ -47,10 +47,15 @@ from .core.errors import OpError as _OpError  # noqa: E402,F401
 newaxis = None
 from .ops.io_ops import *  # noqa: F401,F403,E402
 from . import summary  # noqa: E402,F401  (tf.summary: TensorBoard event files)
+from .summary import Event, Summary  # noqa: E402,F401  (tf.Summary, tf.Event protos)
 
 
 def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(name)
+    if name in ("keras", "optimizers"):  # imported on first use: keeps `import neuroflow` light
+        import importlib
+        keras = importlib.import_module(".keras", __name__)
+        return keras if name == "keras" else keras.optimizers
     raise AttributeError(f"module 'tensorflow' has no attribute '{name}': tf.{name} is not supported by "
                          "neuroflow yet")
