@@ -486,3 +486,54 @@ def test_mask_registry_helpers():
     recurrent_cells.set_mask(t, tf.constant([[True]]))
     assert recurrent_cells.get_mask(t) is not None
     assert recurrent_cells.get_mask(tf.constant([1.0])) is None
+
+
+def _check_input_and_weight_grads(layer, x, call_kw=None, seed=3):
+    """GradientTape d(sum(w * layer(x)))/d(x, weights) against central differences (float64)."""
+    call_kw = call_kw or {}
+    xt = tf.constant(x)
+    y0 = layer(xt, **call_kw)
+    wy = np.random.RandomState(seed).uniform(0.5, 1.5, y0.shape.as_list())
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        loss = tf.reduce_sum(layer(xt, **call_kw) * wy)
+    grads = tape.gradient(loss, [xt] + layer.trainable_weights)
+    base = [w.copy() for w in layer.get_weights()]
+    arrays = [x.copy()] + base
+
+    def value(arrs):
+        layer.set_weights(arrs[1:])
+        return float(np.sum(layer(tf.constant(arrs[0]), **call_kw).numpy() * wy))
+    for k, g in enumerate(grads):
+        num = np.zeros_like(arrays[k])
+        for idx in np.ndindex(arrays[k].shape):
+            vals = []
+            for sign in (1, -1):
+                a = [v.copy() for v in arrays]
+                a[k][idx] += sign * 1e-6
+                vals.append(value(a))
+            num[idx] = (vals[0] - vals[1]) / 2e-6
+        np.testing.assert_allclose(g.numpy(), num, rtol=1e-5, atol=1e-7)
+    layer.set_weights(base)
+
+
+def test_gradients_bidirectional_with_mask():
+    x = np.random.RandomState(12).uniform(-1, 1, (B, 4, 2))
+    bi = layers.Bidirectional(layers.GRU(2, return_sequences=True, dtype="float64"),
+                              merge_mode="concat", dtype="float64")
+    bi(tf.constant(x))
+    _randomize(bi, np.random.RandomState(13))
+    _check_input_and_weight_grads(bi, x, {"mask": MASK[:, :4]})
+
+
+def test_gradients_stacked_cells_and_time_distributed():
+    x = np.random.RandomState(14).uniform(-1, 1, (2, 3, 2))
+    rnn = layers.RNN([layers.LSTMCell(2, dtype="float64"), layers.SimpleRNNCell(2,
+                                                                                dtype="float64")],
+                     return_sequences=True, go_backwards=True, dtype="float64")
+    rnn(tf.constant(x))
+    _randomize(rnn, np.random.RandomState(15))
+    _check_input_and_weight_grads(rnn, x, {"mask": MASK[:2, :3]})
+    td = layers.TimeDistributed(layers.Dense(2, dtype="float64"), dtype="float64")
+    td(tf.constant(x))
+    _check_input_and_weight_grads(td, x)

@@ -307,12 +307,18 @@ def test_gradients_through_time_inputs_and_state(kind, reverse):
 def constant_getter(streams):
     """Variables replaced by constants from the initializer stream whose key is in the name
     (check_op's session runs no initializer)."""
+    made = {}
+
     def getter(_, name, shape=None, dtype=None, initializer=None, **kw):
+        if name in made:       # a reused variable (a cell stepped again)
+            return made[name]
         dtype = tf.as_dtype(dtype)
         init = next(v for k, v in streams.items() if k in name)
         if initializer is None:
-            return _Const(tf.constant(init(shape, dtype)))
-        return _Const(tf.convert_to_tensor(initializer(shape, dtype=dtype)))
+            made[name] = _Const(tf.constant(init(shape, dtype)))
+        else:
+            made[name] = _Const(tf.convert_to_tensor(initializer(shape, dtype=dtype)))
+        return made[name]
     return getter
 
 
@@ -491,3 +497,31 @@ def test_sequence_loss_errors_and_custom_loss():
     custom = tf.contrib.seq2seq.sequence_loss(
         lg, t, w, softmax_loss_function=lambda labels, logits: tf.reduce_sum(logits, 1) + 2.0)
     np.testing.assert_allclose(custom.numpy(), 2.0)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_gradients_through_stacks_and_wrappers(reverse):
+    """check_op through MultiRNNCell(LSTM, residual GRU) + output projection, lengths, both
+    directions: forward against stepping the same cells one by one (unrolled, composed)."""
+    def make():
+        return tf.contrib.rnn.OutputProjectionWrapper(tf.nn.rnn_cell.MultiRNNCell([
+            tf.nn.rnn_cell.BasicLSTMCell(H),
+            tf.nn.rnn_cell.ResidualWrapper(tf.nn.rnn_cell.GRUCell(H))]), 2)
+
+    def run(x, cell_fn):
+        streams = {"": fixed_init(11)}
+        with tf.variable_scope("g", custom_getter=constant_getter(streams)):
+            if reverse:
+                (_, y), (_, st) = tf.nn.bidirectional_dynamic_rnn(
+                    cell_fn(), cell_fn(), x, sequence_length=LENGTHS, dtype=tf.float64)
+            else:
+                y, st = tf.nn.dynamic_rnn(cell_fn(), x, sequence_length=LENGTHS,
+                                          dtype=tf.float64)
+        return tf.concat([tf.reshape(t, [-1]) for t in [y] + nest.flatten(st)], 0)
+
+    def ref(x):
+        from neuroflow.keras.backend import eager_scope
+        with eager_scope():   # computed at once, whatever the mode
+            return run(tf.constant(x), lambda: Plain(make())).numpy()
+
+    check_op(lambda x: run(x, make), ref, [(B, T, D)], low=-1, high=1)
