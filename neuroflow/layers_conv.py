@@ -226,8 +226,8 @@ class Conv2DTranspose(_Conv):
                 self.kernel_size[0] - self.strides[0], 0) * (self.padding == "valid"),
                 sh[2] * self.strides[1] + max(self.kernel_size[1] - self.strides[1], 0) * (
                     self.padding == "valid"), self.filters])
-            y = C.Conv2DBackpropInput(self.strides, self.padding.upper(), self.dilation_rate)._build(
-                (x, convert_to_tensor(self.kernel), sizes), "conv2d_transpose")
+            op = C.Conv2DBackpropInput(self.strides, self.padding.upper(), self.dilation_rate)
+            y = op._build((x, convert_to_tensor(self.kernel), sizes), "conv2d_transpose")
         else:
             op = C.Conv2DBackpropInput(self.strides, self.padding.upper(), self.dilation_rate,
                                        x_shape=(None, out[0], out[1], self.filters))

@@ -397,8 +397,9 @@ class Conv2DBackpropInput(_ConvBase):
         Ho, Wo, pads = self._geo(xs[1], xs[2], W.shape[0], W.shape[1])
         if (Ho, Wo) != tuple(gy.shape[1:3]) or xs[3] != W.shape[2] or gy.shape[3] != W.shape[3]:
             from ..core.errors import InvalidArgumentError
-            raise InvalidArgumentError(None, self, "Conv2DCustomBackpropInput: Size of out_backprop "
-                                       f"doesn't match computed: actual = {list(gy.shape)}, "
+            raise InvalidArgumentError(None, self, "Conv2DCustomBackpropInput: Size of "
+                                       "out_backprop doesn't match computed: actual = "
+                                       f"{list(gy.shape)}, "
                                        f"computed = {[xs[0], Ho, Wo, W.shape[3]]} for input "
                                        f"shape {list(xs)} and filter shape {list(W.shape)}")
         return conv_input_grad(gy, W, xs, self.strides, self.dilations, pads)

@@ -126,9 +126,9 @@ class MaxPoolGrad(_Pool):
         return [(dims(x), gy.dtype)]
 
     def backward(self, g):
-        gy, idx, x = self.inputs
-        return MaxPoolGather(self.ksize, self.strides, self.padding)._build((g, idx), "MaxPoolGradGrad"), \
-            None, None
+        idx = self.inputs[1]
+        op = MaxPoolGather(self.ksize, self.strides, self.padding)
+        return op._build((g, idx), "MaxPoolGradGrad"), None, None
 
 
 class MaxPoolGather(_Pool):
@@ -149,9 +149,8 @@ class MaxPoolGather(_Pool):
 
     def backward(self, gy):
         g, idx = self.inputs
-        # g's shape is what MaxPoolGrad needs from x
-        return MaxPoolGrad(self.ksize, self.strides, self.padding)._build((gy, idx, g), "MaxPoolGrad"), \
-            None
+        op = MaxPoolGrad(self.ksize, self.strides, self.padding)
+        return op._build((gy, idx, g), "MaxPoolGrad"), None  # g has the shape MaxPoolGrad needs
 
 
 class AvgPool(_Pool):

@@ -67,7 +67,7 @@ def ref_pool(x, k, s, padding, kind):
 
 
 def ref_depthwise(x, W, strides, padding, dil=(1, 1)):
-    C, M = W.shape[2], W.shape[3]
+    C = W.shape[2]
     outs = [ref_conv(x[..., c:c + 1], W[:, :, c:c + 1, :], strides, padding, dil)
             for c in range(C)]
     return np.concatenate(outs, axis=-1)
