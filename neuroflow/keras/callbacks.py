@@ -514,22 +514,4 @@ class TerminateOnNaN(Callback):
             self.model.stop_training = True
 
 
-class ModelCheckpoint(Callback):
-    """Not supported yet: neuroflow does not write model files before the saving issue (#6)."""
-
-    def __init__(self, filepath=None, *args, **kwargs):
-        raise NotImplementedError(
-            "keras.callbacks.ModelCheckpoint is not supported by neuroflow yet: writing model and "
-            "weight files comes with the saving work (issue 6: saving, checkpoints and "
-            "TensorBoard). Meanwhile keep the best weights with "
-            "EarlyStopping(restore_best_weights=True) or model.get_weights().")
-
-
-class TensorBoard(Callback):
-    """Not supported yet: event files come with the saving issue (#6)."""
-
-    def __init__(self, log_dir="logs", *args, **kwargs):
-        raise NotImplementedError(
-            "keras.callbacks.TensorBoard is not supported by neuroflow yet: TensorBoard event "
-            "files come with the saving work (issue 6: saving, checkpoints and TensorBoard). "
-            "Remove the callback, or plot history.history instead.")
+from .saving.callbacks import ModelCheckpoint, TensorBoard  # noqa: E402,F401  (issue 6)

@@ -46,9 +46,4 @@ def clone_model(model, input_tensors=None, clone_function=None):
     return Model.from_config(model.get_config())
 
 
-def load_model(filepath, custom_objects=None, compile=True, options=None):  # noqa: A002
-    raise NotImplementedError(_SAVING)
-
-
-def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None, **kwargs):
-    raise NotImplementedError(_SAVING)
+from ..saving import load_model, save_model  # noqa: E402,F401  (issue 6: keras/saving/)

@@ -231,13 +231,16 @@ class Model(Layer, TrainingMixin):
                            "arbitrary code execution. Please use `model.to_json()` instead.")
 
     def save(self, filepath, *args, **kwargs):
-        raise NotImplementedError(_SAVING)
+        from ..saving import save_model
+        return save_model(self, filepath, *args, **kwargs)
 
     def save_weights(self, filepath, *args, **kwargs):
-        raise NotImplementedError(_SAVING)
+        from ..saving import save_weights
+        return save_weights(self, filepath, *args, **kwargs)
 
     def load_weights(self, filepath, *args, **kwargs):
-        raise NotImplementedError(_SAVING)
+        from ..saving import load_weights
+        return load_weights(self, filepath, *args, **kwargs)
 
     def reset_metrics(self):
         pass
