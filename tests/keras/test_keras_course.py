@@ -8,6 +8,7 @@ import os
 import numpy as np
 import pytest
 
+import neuroflow as tf
 from neuroflow import keras
 from neuroflow.keras.datasets import mnist
 from neuroflow.keras.layers import Dense, Dropout
@@ -15,6 +16,13 @@ from neuroflow.keras.models import Sequential
 from neuroflow.keras.optimizers import SGD, Adam
 from neuroflow.keras.utils import to_categorical
 from keras_helpers import fresh_keras  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def unseeded_afterwards():
+    """set_random_seed is process-wide: later tests get fresh random streams again."""
+    yield
+    tf.random.set_seed(None)
 
 
 
