@@ -26,10 +26,13 @@ from neuroflow import keras  # noqa: E402
 
 
 def load_text():
-    """The Python reference documentation shipped with the interpreter (pydoc_data.topics)."""
+    """The Python reference documentation shipped with the interpreter (pydoc_data.topics),
+    without the reST heading underlines ("*****", "=====")."""
     from pydoc_data.topics import topics
     text = "\n\n".join(topics[k] for k in sorted(topics))
-    return text
+    return "\n".join(line for line in text.split("\n")
+                     if not (len(line) > 3 and len(set(line.strip())) == 1
+                             and line.strip()[0] in "*=-~^"))
 
 
 def batches(ids, seq, batch, rng):
