@@ -157,7 +157,8 @@ def test_update_rules_match_keras(make, reference):
         np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("make,reference", [c[1:] for c in CASES[::3]], ids=[c[0] for c in CASES[::3]])
+@pytest.mark.parametrize("make,reference", [c[1:] for c in CASES[::3]],
+                         ids=[c[0] for c in CASES[::3]])
 def test_update_rules_float64(make, reference):
     for got, want in zip(run_steps(make(), dtype="float64"), reference):
         assert got.dtype == np.float64
@@ -253,10 +254,10 @@ def test_legacy_lr_alias_and_decay():
 
 
 def test_clipping():
-    np.testing.assert_allclose(run_steps(keras.optimizers.SGD(1.0, clipvalue=0.5), [[2.0, -0.1, -3]])[0],
-                               W0 - [0.5, -0.1, -0.5], rtol=1e-6)
-    np.testing.assert_allclose(run_steps(keras.optimizers.SGD(1.0, clipnorm=1.0), [[3.0, 4.0, 0]])[0],
-                               W0 - [0.6, 0.8, 0.0], rtol=1e-6)
+    got = run_steps(keras.optimizers.SGD(1.0, clipvalue=0.5), [[2.0, -0.1, -3]])[0]
+    np.testing.assert_allclose(got, W0 - [0.5, -0.1, -0.5], rtol=1e-6)
+    got = run_steps(keras.optimizers.SGD(1.0, clipnorm=1.0), [[3.0, 4.0, 0]])[0]
+    np.testing.assert_allclose(got, W0 - [0.6, 0.8, 0.0], rtol=1e-6)
     w1, w2 = tf.Variable(np.zeros(1, "float32")), tf.Variable(np.zeros(1, "float32"))
     opt = keras.optimizers.SGD(1.0, global_clipnorm=1.0)
     opt.apply_gradients([(tf.constant([3.0]), w1), (tf.constant([4.0]), w2)])

@@ -13,9 +13,9 @@ from .confusion import (AUC, FalseNegatives, FalsePositives, Precision, Recall, 
 from .functions import *  # noqa: F401,F403
 from .functions import resolve_accuracy, resolve_crossentropy  # noqa: F401
 from . import functions as _functions
-from .wrappers import (Accuracy, BinaryAccuracy, BinaryCrossentropy, CategoricalAccuracy,  # noqa: F401
-                       CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge,
-                       KLDivergence, LogCoshError, MeanAbsoluteError,
+from .wrappers import (Accuracy, BinaryAccuracy, BinaryCrossentropy,  # noqa: F401
+                       CategoricalAccuracy, CategoricalCrossentropy, CategoricalHinge,
+                       CosineSimilarity, Hinge, KLDivergence, LogCoshError, MeanAbsoluteError,
                        MeanAbsolutePercentageError, MeanSquaredError,
                        MeanSquaredLogarithmicError, Poisson, RootMeanSquaredError,
                        SparseCategoricalAccuracy, SparseCategoricalCrossentropy,
