@@ -257,3 +257,22 @@ def test_cnn_learns_digits(graph_mode):
         test_y = np.eye(10, dtype=np.float32)[labels[600:1000]]
         accuracy = sess.run(acc, {X: test_x, Y: test_y, training: False})
         assert accuracy > 0.9
+
+
+def test_aliases():
+    assert tf.layers.Convolution2D is tf.layers.Conv2D
+    assert tf.layers.Convolution1D is tf.layers.Conv1D
+    assert tf.layers.Convolution2DTranspose is tf.layers.Conv2DTranspose
+    assert tf.layers.MaxPool1D is tf.layers.MaxPooling1D
+    assert tf.layers.AvgPool1D is tf.layers.AveragePooling1D
+    assert tf.layers.AvgPool2D is tf.layers.AveragePooling2D
+    cl = tf.contrib.layers
+    assert cl.convolution2d is cl.conv2d and cl.convolution is cl.conv2d
+    assert cl.convolution1d is cl.conv1d is cl.conv2d
+    assert cl.convolution2d_transpose is cl.conv2d_transpose
+    assert cl.separable_convolution2d is cl.separable_conv2d
+    x = np.random.rand(2, 9, 3).astype(np.float32)
+    y = cl.conv1d(x, 4, 3, padding="VALID", activation_fn=None)
+    assert y.shape.as_list() == [2, 7, 4]
+    with pytest.raises(ValueError, match="rank 2"):
+        cl.conv2d(np.zeros((2, 3), np.float32), 4, 3)

@@ -391,3 +391,23 @@ def test_pool_output_shapes_and_errors(graph_mode):
         tf.nn.max_pool(tf.placeholder(tf.float32, [None, 7]), 2, 2, "SAME")
     with pytest.raises(ValueError, match="Invalid value for argument `padding`"):
         tf.nn.max_pool(x, 2, 2, [[0, 0], [1, 1], [1, 1], [0, 0]])
+
+
+def test_conv2d_transpose_nchw_and_dilation():
+    rng = np.random.RandomState(0)
+    g, w = rng.randn(2, 4, 4, 3), rng.randn(3, 3, 2, 3)
+    a = tf.nn.conv2d_transpose(g, w, [2, 8, 8, 2], [1, 2, 2, 1], "SAME").numpy()
+    b = tf.nn.conv2d_transpose(g.transpose(0, 3, 1, 2), w, [2, 2, 8, 8], [1, 1, 2, 2], "SAME",
+                               data_format="NCHW").numpy()
+    np.testing.assert_allclose(b.transpose(0, 2, 3, 1), a, atol=1e-12)
+    x = rng.randn(1, 7, 7, 2)
+    check_op(lambda g, w: tf.nn.conv2d_transpose(g, w, [1, 7, 7, 2], 1, "SAME",
+                                                 dilations=[1, 2, 2, 1]),
+             lambda g, w: ref_conv_transpose_dilated(g, w, x.shape, 2), [(1, 7, 7, 3), (3, 3, 2, 3)])
+
+
+def ref_conv_transpose_dilated(g, w, x_shape, d):
+    """The adjoint of a SAME stride-1 convolution dilated by d, through ref_conv's matrix."""
+    n = int(np.prod(x_shape))
+    cols = [ref_conv(e.reshape(x_shape), w, dil=(d, d)).reshape(-1) for e in np.eye(n)]
+    return (np.array(cols) @ g.reshape(-1)).reshape(x_shape)
