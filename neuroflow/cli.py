@@ -179,6 +179,7 @@ def _parser():
                    "MNIST, 300 on the 8x8 digits)")
     d.add_argument("--data", choices=("auto", "mnist", "digits"), default="auto",
                    help="auto: MNIST when it is on disk or downloadable, else the shipped digits")
+    _add_app_commands(sub)
     return p
 
 
@@ -192,8 +193,39 @@ def main(argv=None):
     if args.command == "demo":
         from . import demo
         return demo.main(steps=args.steps, data=args.data)
+    status = _run_app_command(args)
+    if status is not None:
+        return status
     _parser().print_help()
     return 2
+
+
+# ---------------------------------------------------------------------------------------------
+# The applications (issue 7): `neuroflow serve` (neuroflow/serving/) and `neuroflow digits`
+# (neuroflow/apps/). Owned with those packages; the two hooks above call these functions.
+def _add_app_commands(sub):
+    from .serving.server import add_arguments as serve_arguments
+    from .apps.digits_server import add_arguments as digits_arguments
+    s = sub.add_parser("serve", help="serve a Keras model over TensorFlow Serving's REST API",
+                       description="Serves MODEL_PATH (model.h5, model.keras, or a base "
+                       "directory of numbered versions) at /v1/models/<model_name> with "
+                       "TensorFlow Serving's REST API (status, metadata, predict).")
+    serve_arguments(s)
+    g = sub.add_parser("digits", help="the digit recognizer web app (draw five digits)",
+                       description="Serves a page on 127.0.0.1 where five digits drawn with "
+                       "the mouse or a finger are read by an MNIST model.")
+    digits_arguments(g)
+
+
+def _run_app_command(args):
+    if args.command == "serve":
+        from .serving.server import main as serve_main
+        return serve_main(args)
+    if args.command == "digits":
+        from .apps.digits_server import main as digits_main
+        return digits_main(args)
+    return None
+# ------------------------------------------------------------------ end of the applications block
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""The course's applications: the digit recognizer web app (``neuroflow digits``)."""
