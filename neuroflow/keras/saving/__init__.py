@@ -218,8 +218,15 @@ def _keras_zip(model, include_optimizer):
     shapes, build = {}, {}
     for layer in model.layers:
         try:
-            shapes[layer.name] = list(layer.output_shape) if not isinstance(
-                layer.output_shape, list) else None
+            nodes = layer._inbound_nodes
+            if nodes:
+                shapes[layer.name] = nodes[0].output_tensors[0].shape.as_list()
+            build[layer.name] = list(layer.input_shape) if not isinstance(
+                layer.input_shape, list) else None
+        except (AttributeError, ValueError, TypeError):
+            pass
+        try:
+            build[layer.name] = build.get(layer.name)
             build[layer.name] = list(layer.input_shape) if not isinstance(
                 layer.input_shape, list) else None
         except (AttributeError, ValueError):

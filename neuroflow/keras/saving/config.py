@@ -171,6 +171,8 @@ def layer_to_k3(layer_cfg):
         elif k.endswith("_constraint"):
             v = _wrap_k3(v, "keras.constraints")
         out[k] = v
+    if name == "BatchNormalization" and isinstance(out.get("axis"), list) and len(out["axis"]) == 1:
+        out["axis"] = out["axis"][0]   # Keras 3 takes one int
     if name == "InputLayer":
         out = {"batch_shape": cfg.get("batch_input_shape"), "dtype": cfg.get("dtype", "float32"),
                "sparse": bool(cfg.get("sparse", False)), "ragged": False, "name": cfg["name"]}
