@@ -197,8 +197,8 @@ def main(args):
         print("neuroflow digits: %s" % e, file=sys.stderr)
         return 1
     stop = threading.Event()
-    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT,
-                                                                       signal.SIGTERM)}
+    previous = {s: signal.signal(s, lambda *_: stop.set())
+                for s in (signal.SIGINT, signal.SIGTERM)}
     app.start()
     print("Digit recognizer with %s at %s (Ctrl-C to stop)" % (args.model, app.url), flush=True)
     try:

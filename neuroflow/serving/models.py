@@ -153,8 +153,8 @@ class ModelManager:
                                     % (path, path.rstrip("/")))
         if not versions_on_disk(path):
             raise ValueError("No versions of servable %s found under base path %s: put the model "
-                             "in a numbered directory (%s/1/model.h5)" % (name, path,
-                                                                        path.rstrip("/")))
+                             "in a numbered directory (%s/1/model.h5)"
+                             % (name, path, path.rstrip("/")))
         with self._lock:
             entry = self._entries.setdefault(name, _Entry(name))
             entry.base_path = path

@@ -321,8 +321,8 @@ def main(args):
 def serve_until_signal(server, ready_message=None):
     """Runs ``server`` until SIGINT or SIGTERM, then stops it cleanly (main thread only)."""
     stop = threading.Event()
-    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT,
-                                                                       signal.SIGTERM)}
+    previous = {s: signal.signal(s, lambda *_: stop.set())
+                for s in (signal.SIGINT, signal.SIGTERM)}
     server.start()
     if ready_message:
         print(ready_message, flush=True)
