@@ -625,6 +625,9 @@ class MatMul(Operation):
         else:
             ga, gb = matmul(b, gy, transpose_a=True, transpose_b=True), \
                 matmul(gy, a, transpose_a=True, transpose_b=True)
+        da, db = dims(a), dims(b)
+        if da is not None and db is not None and len(da) == 2 and len(db) == 2:
+            return ga, gb  # plain matrices: the gradients already have the inputs' shapes
         return sum_to_like(ga, a), sum_to_like(gb, b)
 
 

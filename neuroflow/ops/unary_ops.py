@@ -71,7 +71,47 @@ Cosh = _unary("Cosh", lambda xp, x: xp.cosh(x), lambda x, y, gy: gy * sinh(x))
 Asinh = _unary("Asinh", lambda xp, x: xp.arcsinh(x), lambda x, y, gy: gy / cosh(y))
 Acosh = _unary("Acosh", lambda xp, x: xp.arccosh(x), lambda x, y, gy: gy / sinh(y))
 Atanh = _unary("Atanh", lambda xp, x: xp.arctanh(x), lambda x, y, gy: gy / (1 - x * x))
-Tanh = _unary("Tanh", lambda xp, x: xp.tanh(x), lambda x, y, gy: gy * (1 - y * y))
+class _ActGrad(Operation):
+    """A fused activation gradient gx = gy * f'(y) computed from the output y in one pass."""
+
+    def infer(self, y, gy):
+        return [(dims(y), y.dtype)]
+
+
+class SigmoidGrad(_ActGrad):
+    """gx = gy * y * (1 - y)."""
+    type = "SigmoidGrad"
+
+    def forward(self, y, gy):
+        t = 1 - y
+        t *= y
+        t *= gy
+        return t
+
+    def backward(self, g):
+        y, gy = self.inputs
+        return g * gy * (1 - 2 * y), g * y * (1 - y)
+
+
+class TanhGrad(_ActGrad):
+    """gx = gy * (1 - y * y)."""
+    type = "TanhGrad"
+
+    def forward(self, y, gy):
+        t = y * y
+        if t.ndim:
+            get_array_module(t).subtract(1, t, out=t)
+        else:
+            t = 1 - t
+        t *= gy
+        return t
+
+    def backward(self, g):
+        y, gy = self.inputs
+        return g * gy * (-2 * y), g * (1 - y * y)
+
+
+Tanh = _unary("Tanh", lambda xp, x: xp.tanh(x), lambda x, y, gy: TanhGrad()._build((y, gy), "TanhGrad"))
 
 
 def _sigmoid(xp, x):
@@ -100,7 +140,7 @@ def _log_sigmoid(xp, x):
     return -xp.logaddexp(0, -x)  # -log(1 + exp(-x)) without overflow
 
 
-Sigmoid = _unary("Sigmoid", _sigmoid, lambda x, y, gy: gy * y * (1 - y))
+Sigmoid = _unary("Sigmoid", _sigmoid, lambda x, y, gy: SigmoidGrad()._build((y, gy), "SigmoidGrad"))
 LogSigmoid = _unary("LogSigmoid", _log_sigmoid, lambda x, y, gy: gy * sigmoid(-x))
 Erf = _unary("Erf", lambda xp, x: _special(xp).erf(x),
              lambda x, y, gy: gy * _2_SQRT_PI * exp(-x * x))
