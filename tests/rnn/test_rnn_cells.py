@@ -75,8 +75,8 @@ def test_basic_lstm_cell(fused, forget_bias):
                                             activation=None if fused else Tanh())
         with tf.variable_scope("b"):
             b = tf.get_variable("bias_init", [4 * H], tf.float64, initializer=fixed_init(3))
-        out, st = cell(tf.constant(x), tf.nn.rnn_cell.LSTMStateTuple(tf.constant(c),
-                                                                       tf.constant(h)))
+        state = tf.nn.rnn_cell.LSTMStateTuple(tf.constant(c), tf.constant(h))
+        out, st = cell(tf.constant(x), state)
     assert _names(cell) == [("s/basic_lstm_cell/kernel:0", [D + H, 4 * H]),
                             ("s/basic_lstm_cell/bias:0", [4 * H])]
     cell.weights[1].assign(b.numpy())   # a non-zero bias checks its gate order too
@@ -108,8 +108,8 @@ def test_lstm_cell(peep, clip, proj):
     with tf.variable_scope("s", initializer=fixed_init()):
         cell = tf.nn.rnn_cell.LSTMCell(H, use_peepholes=peep, cell_clip=clip, num_proj=proj,
                                        proj_clip=0.4 if proj else None)
-        out, st = cell(tf.constant(x), tf.nn.rnn_cell.LSTMStateTuple(tf.constant(c),
-                                                                       tf.constant(h)))
+        state = tf.nn.rnn_cell.LSTMStateTuple(tf.constant(c), tf.constant(h))
+        out, st = cell(tf.constant(x), state)
     names = [n for n, _ in _names(cell)]
     expect = ["s/lstm_cell/kernel:0", "s/lstm_cell/bias:0"]
     if peep:

@@ -26,11 +26,12 @@ def ref_run(step, x, states, lengths=None, mask=None, time_major=False, reverse=
     T, B = xt.shape[:2]
     M = _mask(T, B, lengths, mask)
     ys = [None] * T
+    seen = np.zeros((B, 1))
     for t in (range(T - 1, -1, -1) if reverse else range(T)):
         out, new = step(xt[t], states)
         m = M[t][:, None]
         states = [m * n + (1 - m) * s for n, s in zip(new, states)]
-        seen = m if t == (T - 1 if reverse else 0) else np.maximum(seen, m)
+        seen = np.maximum(seen, m)
         ys[t] = m * out if zero_output else states[0] * seen   # Keras: 0 before a step is seen
     y = np.stack(ys)
     return (y if time_major else y.transpose(1, 0, 2)), states

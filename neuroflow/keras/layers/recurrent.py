@@ -100,7 +100,8 @@ class RNN(Layer):
                              "integers, one integer per RNN state).")
         self.zero_output_for_mask = kwargs.pop("zero_output_for_mask", False)
         if "input_shape" not in kwargs and ("input_dim" in kwargs or "input_length" in kwargs):
-            kwargs["input_shape"] = (kwargs.pop("input_length", None), kwargs.pop("input_dim", None))
+            kwargs["input_shape"] = (kwargs.pop("input_length", None),
+                                     kwargs.pop("input_dim", None))
         kwargs.pop("input_length", None)
         super().__init__(**kwargs)
         self.cell = cell
@@ -198,7 +199,6 @@ class RNN(Layer):
 
     def _run(self, x, states, mask, training):
         """(outputs at their time indices, the last output, the final states)."""
-        tf = _tf()
         stacked = isinstance(self.cell, StackedRNNCells)
         cells = self.cell.cells if stacked else [self.cell]
         per = self.cell._split(states) if stacked else [states]
@@ -288,9 +288,9 @@ class _Layer(RNN):
 
     def __init__(self, units, **kwargs):
         rnn_kw = {k: kwargs.pop(k) for k in _RNN_KEYS if k in kwargs}
+        own = ("name", "trainable", "dtype", "input_length")
         layer_kw = {k: kwargs.pop(k) for k in list(kwargs)
-                    if k in Layer._allowed_kwargs or k in ("name", "trainable", "dtype",
-                                                            "input_length")}
+                    if k in Layer._allowed_kwargs or k in own}
         cell = self._cell_class(units, dtype=layer_kw.get("dtype"),
                                 trainable=layer_kw.get("trainable", True), **kwargs)
         super().__init__(cell, **rnn_kw, **layer_kw)

@@ -13,9 +13,9 @@ import weakref
 import numpy as np
 
 from ...ops import rnn_ops
-from .. import _initializers, activations, backend as K, constraints, regularizers
+from .. import _initializers, activations, constraints, regularizers
 from . import base
-from .base import InputSpec, Layer, shape_tuple
+from .base import Layer, shape_tuple
 
 __all__ = ["SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells"]
 
@@ -239,9 +239,8 @@ class SimpleRNNCell(_Cell):
 
     def _composed(self, x, states, rm):
         tf = _tf()
-        h = self.activation(tf.matmul(x, self.kernel) + tf.matmul(_h(states[0], rm),
-                                                                   self.recurrent_kernel)
-                            + self._b())
+        z = tf.matmul(x, self.kernel) + tf.matmul(_h(states[0], rm), self.recurrent_kernel)
+        h = self.activation(z + self._b())
         return h, [h]
 
 
