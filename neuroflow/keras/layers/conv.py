@@ -1,5 +1,5 @@
-"""Convolution layers (Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv1D/2D) and the
-reshaping layers that go with them (ZeroPadding1D/2D, Cropping1D/2D, UpSampling1D/2D).
+"""Convolution layers: Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv1D/2D (the
+padding, cropping and upsampling layers that go with them are in reshaping.py).
 
 Weights have Keras's names and layouts, so they move between neuroflow and Keras unchanged:
 ``kernel`` [*kernel_size, in_channels, filters] (HWIO), ``bias`` [filters], ``depthwise_kernel``
@@ -7,113 +7,18 @@ Weights have Keras's names and layouts, so they move between neuroflow and Keras
 Every layer computes in NHWC (1-D layers as images of height 1); channels-first inputs are
 transposed in and out. A relu activation is fused into the convolution op with its bias.
 """
-import numpy as np
-
 from ...core.op import convert_to_tensor
 from ...core.shape import TensorShape
 from ...ops import conv_ops as C
 from ...ops.conv_depthwise_ops import DepthwiseConv2dNative
-from .. import _initializers, activations, backend as K, constraints, regularizers
+from .. import _initializers, activations, constraints, regularizers
 from .base import InputSpec, Layer
+from .conv_utils import (_from_nhwc, _hw, _tf, _to_nhwc, conv_output_length, deconv_output_length,
+                         normalize_data_format, normalize_padding, normalize_tuple)
 
 __all__ = ["Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv1D",
-           "SeparableConv2D", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D",
-           "UpSampling1D", "UpSampling2D", "Convolution1D", "Convolution2D",
-           "Convolution2DTranspose", "SeparableConvolution1D", "SeparableConvolution2D"]
-
-
-def _tf():
-    import neuroflow
-    return neuroflow
-
-
-# ==================================================================== argument helpers
-def normalize_tuple(value, n, name, allow_zero=False):
-    """An int or n ints -> a tuple of n ints (Keras's conv_utils.normalize_tuple)."""
-    msg = f"The `{name}` argument must be a tuple of {n} integers. Received: {value}"
-    if isinstance(value, (int, np.integer)):
-        out = (int(value),) * n
-    else:
-        try:
-            out = tuple(value)
-        except TypeError:
-            raise ValueError(msg) from None
-        if len(out) != n:
-            raise ValueError(msg)
-        try:
-            out = tuple(int(v) for v in out)
-        except (ValueError, TypeError):
-            raise ValueError(msg) from None
-    bad = {v for v in out if (v < 0 if allow_zero else v <= 0)}
-    if bad:
-        raise ValueError(msg + f" including {bad} that does not satisfy the requirement "
-                         f"`{'>= 0' if allow_zero else '> 0'}`.")
-    return out
-
-
-def normalize_padding(value, causal=False):
-    p = str(value).lower()
-    if p not in ("valid", "same") and not (causal and p == "causal"):
-        raise ValueError('The `padding` argument must be a list/tuple or one of "valid", "same" '
-                         f'(or "causal", only for `Conv1D). Received: {value}')
-    return p
-
-
-def normalize_data_format(value):
-    df = K.image_data_format() if value is None else str(value).lower()
-    if df not in ("channels_first", "channels_last"):
-        raise ValueError('The `data_format` argument must be one of "channels_first", '
-                         f'"channels_last". Received: {value}')
-    return df
-
-
-def conv_output_length(n, k, padding, stride, dilation=1):
-    """Output length of a convolution (None when the input length is unknown)."""
-    if n is None:
-        return None
-    k = k + (k - 1) * (dilation - 1)
-    if padding in ("same", "causal"):
-        out = n
-    elif padding == "valid":
-        out = n - k + 1
-    else:   # full
-        out = n + k - 1
-    return (out + stride - 1) // stride
-
-
-def deconv_output_length(n, k, padding, output_padding=None, stride=1, dilation=1):
-    """Output length of a transposed convolution (Keras's formula)."""
-    if n is None:
-        return None
-    k = k + (k - 1) * (dilation - 1)
-    if output_padding is None:
-        if padding == "valid":
-            return n * stride + max(k - stride, 0)
-        return n * stride if padding == "same" else n * stride - (stride + k - 2)
-    pad = {"same": k // 2, "valid": 0, "full": k - 1}[padding]
-    return (n - 1) * stride + k - 2 * pad + output_padding
-
-
-def _to_nhwc(x, rank, first):
-    """NHWC view of a rank-1/2 convolution input (1-D data as images of height 1)."""
-    tf = _tf()
-    if first:
-        x = tf.transpose(x, [0, 2, 1] if rank == 1 else [0, 2, 3, 1])
-    return tf.expand_dims(x, 1) if rank == 1 else x
-
-
-def _from_nhwc(y, rank, first):
-    tf = _tf()
-    if rank == 1:
-        y = tf.squeeze(y, [1])
-    if first:
-        y = tf.transpose(y, [0, 2, 1] if rank == 1 else [0, 3, 1, 2])
-    return y
-
-
-def _hw(t, rank):
-    """A rank-1 layer's (k,) / (s,) as the (1, k) of its height-1 image."""
-    return (1,) + tuple(t) if rank == 1 else tuple(t)
+           "SeparableConv2D", "Convolution1D", "Convolution2D", "Convolution2DTranspose",
+           "SeparableConvolution1D", "SeparableConvolution2D"]
 
 
 def _is_relu(fn):
@@ -554,195 +459,11 @@ class SeparableConv1D(SeparableConv2D):
                          depth_multiplier=depth_multiplier, **kwargs)
 
 
-# ==================================================================== padding, cropping, upsampling
-def _pairs(value, rank, name):
-    """ZeroPadding/Cropping amounts: an int, an int per axis, or a (before, after) pair per axis."""
-    if isinstance(value, (int, np.integer)):
-        return ((int(value), int(value)),) * rank
-    value = tuple(value)
-    if rank == 1:
-        return (normalize_tuple(value, 2, name, allow_zero=True),)
-    if len(value) != rank:
-        raise ValueError(f"`{name}` should have {rank} elements. Received: {value}.")
-    if all(isinstance(v, (int, np.integer)) for v in value):
-        return tuple((int(v), int(v)) for v in value)
-    return tuple(normalize_tuple(v, 2, f"{rank}st entry of {name}", allow_zero=True)
-                 for v in value)
-
-
-class _Spatial(Layer):
-    """Shared by the padding/cropping/upsampling layers: which axes are spatial."""
-    rank = 2
-
-    def _axes(self):
-        first = getattr(self, "data_format", "channels_last") == "channels_first"
-        return list(range(2, 2 + self.rank)) if first else list(range(1, 1 + self.rank))
-
-    def compute_output_shape(self, input_shape):
-        d = list(TensorShape(input_shape).as_tuple())
-        for i, a in enumerate(self._axes()):
-            d[a] = None if d[a] is None else self._size(i, d[a])
-        return TensorShape(d)
-
-
-class ZeroPadding2D(_Spatial):
-    """Pads rows and columns with zeros: ``padding`` = int, (rows, cols) or ((top, bottom),
-    (left, right)).
-
-    Example:
-      >>> keras.layers.ZeroPadding2D(((3, 3), (3, 3)))(np.ones((1, 4, 4, 1))).shape
-      TensorShape([1, 10, 10, 1])
-    """
-
-    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = normalize_data_format(data_format)
-        self.padding = _pairs(padding, self.rank, "padding")
-        self.input_spec = InputSpec(ndim=self.rank + 2)
-
-    def _size(self, i, n):
-        return n + sum(self.padding[i])
-
-    def call(self, inputs):
-        pads = [[0, 0] for _ in range(self.rank + 2)]
-        for p, a in zip(self.padding, self._axes()):
-            pads[a] = list(p)
-        return _tf().pad(inputs, pads)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"padding": self.padding, "data_format": self.data_format})
-        if self.rank == 1:
-            config.pop("data_format")
-            config["padding"] = self.padding[0]
-        return config
-
-
-class ZeroPadding1D(ZeroPadding2D):
-    """Pads the steps axis of (batch, steps, features) with zeros: ``padding`` = int or (left,
-    right)."""
-    rank = 1
-
-    def __init__(self, padding=1, **kwargs):
-        super().__init__(padding=padding, data_format="channels_last", **kwargs)
-
-
-class Cropping2D(_Spatial):
-    """Crops rows and columns: ``cropping`` = int, (rows, cols) or ((top, bottom), (left, right)).
-
-    Example:
-      >>> keras.layers.Cropping2D(((1, 1), (2, 2)))(np.ones((1, 6, 6, 1))).shape
-      TensorShape([1, 4, 2, 1])
-    """
-
-    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = normalize_data_format(data_format)
-        self.cropping = _pairs(cropping, self.rank, "cropping")
-        self.input_spec = InputSpec(ndim=self.rank + 2)
-
-    def _size(self, i, n):
-        out = n - sum(self.cropping[i])
-        if out <= 0:
-            raise ValueError("Argument `cropping` must be greater than the input shape. Received: "
-                             f"inputs.shape={n}, and cropping={self.cropping}")
-        return out
-
-    def call(self, inputs):
-        d = inputs.shape.as_tuple()
-        for i, a in enumerate(self._axes()):
-            if d is not None and d[a] is not None:
-                self._size(i, d[a])
-        idx = [slice(None)] * (self.rank + 2)
-        for (b, e), a in zip(self.cropping, self._axes()):
-            idx[a] = slice(b, -e if e else None)
-        return inputs[tuple(idx)]
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"cropping": self.cropping, "data_format": self.data_format})
-        if self.rank == 1:
-            config.pop("data_format")
-            config["cropping"] = self.cropping[0]
-        return config
-
-
-class Cropping1D(Cropping2D):
-    """Crops the steps axis of (batch, steps, features): ``cropping`` = int or (left, right)."""
-    rank = 1
-
-    def __init__(self, cropping=(1, 1), **kwargs):
-        super().__init__(cropping=cropping, data_format="channels_last", **kwargs)
-
-
-def _resize_axis(x, axis, n, size, bilinear):
-    """x upsampled by ``size`` along ``axis`` (static length n): repeats, or linear interpolation
-    at half-pixel centres (tf.image.resize's 'bilinear')."""
-    tf = _tf()
-    out = np.arange(n * size)
-    if not bilinear:
-        return tf.gather(x, out // size, axis=axis)
-    src = np.clip((out + 0.5) / size - 0.5, 0, n - 1)
-    i0 = np.floor(src).astype(np.int32)
-    i1 = np.minimum(i0 + 1, n - 1)
-    w = (src - i0).astype(x.dtype.as_numpy_dtype)
-    shape = [1] * x.shape.ndims
-    shape[axis] = -1
-    w = tf.reshape(tf.constant(w), shape)
-    a, b = tf.gather(x, i0, axis=axis), tf.gather(x, i1, axis=axis)
-    return a + (b - a) * w
-
-
-class UpSampling2D(_Spatial):
-    """Repeats rows and columns ``size`` times ('nearest') or interpolates them ('bilinear').
-
-    Example:
-      >>> keras.layers.UpSampling2D((2, 2))(np.ones((1, 3, 3, 1))).shape
-      TensorShape([1, 6, 6, 1])
-    """
-
-    def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = normalize_data_format(data_format)
-        self.size = normalize_tuple(size, self.rank, "size")
-        if interpolation not in ("nearest", "bilinear"):
-            raise ValueError('`interpolation` argument should be one of: "nearest" or "bilinear". '
-                             f"Received: {interpolation}.")
-        self.interpolation = interpolation
-        self.input_spec = InputSpec(ndim=self.rank + 2)
-
-    def _size(self, i, n):
-        return n * self.size[i]
-
-    def call(self, inputs):
-        d = inputs.shape.as_tuple()
-        y = inputs
-        for i, a in enumerate(self._axes()):
-            if d[a] is None:
-                raise NotImplementedError("UpSampling needs the input's static spatial sizes "
-                                          "in neuroflow; received shape %s" % (d,))
-            if self.size[i] != 1:
-                y = _resize_axis(y, a, d[a], self.size[i], self.interpolation == "bilinear")
-        return y
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"size": self.size, "data_format": self.data_format,
-                       "interpolation": self.interpolation})
-        if self.rank == 1:
-            for k in ("data_format", "interpolation"):
-                config.pop(k)
-            config["size"] = self.size[0]
-        return config
-
-
-class UpSampling1D(UpSampling2D):
-    """Repeats each step ``size`` times: (batch, steps, features) -> (batch, steps * size, ...)."""
-    rank = 1
-
-    def __init__(self, size=2, **kwargs):
-        super().__init__(size=size, data_format="channels_last", **kwargs)
-
-
 Convolution1D, Convolution2D, Convolution2DTranspose = Conv1D, Conv2D, Conv2DTranspose
 SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+
+# the padding, cropping and upsampling layers live in reshaping.py; keras.layers gets them here
+from .reshaping import *  # noqa: F401,F403,E402
+from .reshaping import __all__ as _reshaping_all  # noqa: E402
+
+__all__ += _reshaping_all

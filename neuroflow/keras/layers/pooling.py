@@ -7,8 +7,8 @@ global pooling is a reduction over the spatial axes.
 from ...core.shape import TensorShape
 from ...ops.conv_pool_ops import AvgPool, MaxPool
 from .base import InputSpec, Layer
-from .conv import (_from_nhwc, _hw, _tf, _to_nhwc, conv_output_length, normalize_data_format,
-                   normalize_padding, normalize_tuple)
+from .conv_utils import (_from_nhwc, _hw, _tf, _to_nhwc, conv_output_length,
+                         normalize_data_format, normalize_padding, normalize_tuple)
 
 __all__ = ["MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",
            "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D",

@@ -6,7 +6,7 @@ import math
 
 from .. import _ops
 from .base import InputSpec, Layer
-from .conv import normalize_data_format
+from .conv_utils import normalize_data_format
 from .core import Dropout, _check_rate
 
 __all__ = ["SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianDropout",
