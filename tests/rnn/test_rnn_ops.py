@@ -327,3 +327,35 @@ def test_recurrent_dropout_mask(kind, time_major, reverse, kind_m, zero_output):
         ins.append(m)
     grad_args = [0, 1, 2, 3, 4] + ([5] if kind == "lstm" else [])
     check_op(fn, ref, None, inputs=ins, grad_args=grad_args)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("kind", ["lstm", "gru", "gru_before", "rnn"])
+def test_kernels_on_cupy_match_numpy(kind):
+    """The same kernels on CuPy arrays (xp = cupy): forward and backward equal NumPy's."""
+    cp = pytest.importorskip("cupy")
+    rng = np.random.RandomState(9)
+    k = {"lstm": 4, "gru": 3, "gru_before": 3, "rnn": 1}[kind]
+    op_of = {"lstm": lambda: rnn_ops.LSTMSeq(mask="mask", rdrop=True),
+             "gru": lambda: rnn_ops.GRUSeq(True, mask="mask", rdrop=True),
+             "gru_before": lambda: rnn_ops.GRUSeq(False, mask="mask", rdrop=True),
+             "rnn": lambda: rnn_ops.SimpleRNNSeq("tanh", mask="mask", rdrop=True)}[kind]
+    st = [rng.uniform(-1, 1, (B, H)) for _ in range(2 if kind == "lstm" else 1)]
+    ins = [rng.uniform(-1, 1, (B, T, D)), rng.uniform(-1, 1, (D, k * H)),
+           rng.uniform(-1, 1, (H, k * H)),
+           rng.uniform(-1, 1, (2, 3 * H) if kind == "gru" else (k * H,))] + st + \
+        [(rng.rand(B, H) > 0.3) / 0.7, MASK]
+    gy = [rng.uniform(-1, 1, (B, T, H))] + [rng.uniform(-1, 1, (B, H)) for _ in st]
+    results = []
+    for xp in (np, cp):
+        op = op_of()
+        arrs = [xp.asarray(a) for a in ins]
+        outs = op.forward(*arrs)
+        n = 1 + op.n_states
+        ws = outs[n:]
+        M = op._mask_of(xp, (arrs[-1],), T, B, arrs[0].dtype)
+        grads = op._grads(xp, ws[0], M, arrs[op._n_param()], False, arrs[1:op._n_param()],
+                          ws[1:], [xp.asarray(g) for g in gy])
+        results.append([cp.asnumpy(v) if xp is cp else v for v in list(outs[:n]) + list(grads)])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-10)
