@@ -537,3 +537,16 @@ def test_gradients_stacked_cells_and_time_distributed():
     td = layers.TimeDistributed(layers.Dense(2, dtype="float64"), dtype="float64")
     td(tf.constant(x))
     _check_input_and_weight_grads(td, x)
+
+
+def test_compute_mask():
+    m = tf.constant(MASK)
+    x = np.zeros((B, T, D), np.float32)
+    assert layers.LSTM(2, return_sequences=True).compute_mask(x, m) is m
+    assert layers.LSTM(2).compute_mask(x, m) is None
+    assert layers.GRU(2, return_sequences=True, return_state=True).compute_mask(x, m) == [m, None]
+    bi = layers.Bidirectional(layers.LSTM(2, return_sequences=True), merge_mode=None)
+    assert bi.compute_mask(x, m) == [m, m]
+    assert layers.TimeDistributed(layers.Dense(2)).compute_mask(x, m) is m
+    np.testing.assert_array_equal(layers.Masking(0.0).compute_mask(np.ones((1, 2, 3))).numpy(),
+                                  [[True, True]])

@@ -218,6 +218,15 @@ class RNN(Layer):
             last = cur[i] if tm else cur[:, i]
         return cur, last, finals
 
+    def compute_mask(self, inputs, mask=None):
+        """The outputs' mask: the input's for the sequence output, none for the states."""
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        out = mask if self.return_sequences else None
+        if self.return_state:
+            return [out] + [None] * len(self._states_sizes())
+        return out
+
     # ------------------------------------------------------------ states
     @property
     def states(self):

@@ -64,6 +64,9 @@ class TimeDistributed(Wrapper):
         set_mask(y, mask if mask is not None else get_mask(inputs))
         return y
 
+    def compute_mask(self, inputs, mask=None):
+        return mask
+
     def compute_output_shape(self, input_shape):
         s = TensorShape(input_shape).as_tuple()
         inner = self.layer.compute_output_shape(TensorShape((s[0],) + tuple(s[2:])))
@@ -167,6 +170,16 @@ class Bidirectional(Wrapper):
         if self.return_state:
             return (out if isinstance(out, list) else [out]) + list(sf) + list(sb)
         return out
+
+    def compute_mask(self, inputs, mask=None):
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        out = mask if self.return_sequences else None
+        outs = [out, out] if self.merge_mode is None else [out]
+        if self.return_state:
+            n = len(self.forward_layer._states_sizes())
+            return outs + [None] * (2 * n)
+        return outs if self.merge_mode is None else out
 
     def reset_states(self):
         self.forward_layer.reset_states()
