@@ -14,3 +14,4 @@ from .mobilenet_v2 import MobileNetV2  # noqa: F401
 from .resnet import ResNet50, ResNet101, ResNet152  # noqa: F401
 from .vgg16 import VGG16  # noqa: F401
 from .vgg19 import VGG19  # noqa: F401
+from .efficientnet_lite import EfficientNetLite0  # noqa: F401
