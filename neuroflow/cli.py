@@ -180,6 +180,7 @@ def _parser():
     d.add_argument("--data", choices=("auto", "mnist", "digits"), default="auto",
                    help="auto: MNIST when it is on disk or downloadable, else the shipped digits")
     _add_app_commands(sub)
+    _add_image_commands(sub)
     return p
 
 
@@ -194,6 +195,8 @@ def main(argv=None):
         from . import demo
         return demo.main(steps=args.steps, data=args.data)
     status = _run_app_command(args)
+    if status is None:
+        status = _run_image_command(args)
     if status is not None:
         return status
     _parser().print_help()
@@ -226,6 +229,40 @@ def _run_app_command(args):
         return digits_main(args)
     return None
 # ------------------------------------------------------------------ end of the applications block
+
+
+# ---------------------------------------------------------------------------------------------
+# The image classification tools (issue 7): `neuroflow classify-image`, `retrain`, `label-image`
+# on EfficientNet-Lite0 (neuroflow/apps/imagetools.py). Owned with that module; the two hooks
+# above call these functions.
+_IMAGE_COMMANDS = {
+    "classify-image": ("add_classify_arguments", "main_classify",
+                       "top-k ImageNet labels of a photo (classify_image.py)",
+                       "Prints the NUM_TOP_PREDICTIONS most likely ImageNet labels of IMAGE_FILE "
+                       "with their scores, from EfficientNet-Lite0 with its ImageNet weights."),
+    "retrain": ("add_retrain_arguments", "main_retrain",
+                "transfer learning on folders of photos per label (retrain.py)",
+                "Trains a new softmax layer on the frozen EfficientNet-Lite0 features of the "
+                "photos in IMAGE_DIR/<label>/ (cached as bottleneck files unless distortions "
+                "are asked for) and writes the model and a labels file."),
+    "label-image": ("add_label_arguments", "main_label",
+                    "label a photo with a model written by retrain (label_image.py)",
+                    "Prints the TOP_K labels of IMAGE with their scores from a retrained model."),
+}
+
+
+def _add_image_commands(sub):
+    from .apps import imagetools
+    for name, (add, _, short, long) in _IMAGE_COMMANDS.items():
+        getattr(imagetools, add)(sub.add_parser(name, help=short, description=long))
+
+
+def _run_image_command(args):
+    if args.command not in _IMAGE_COMMANDS:
+        return None
+    from .apps import imagetools
+    return getattr(imagetools, _IMAGE_COMMANDS[args.command][1])(args)
+# ------------------------------------------------------ end of the image classification block
 
 
 if __name__ == "__main__":
