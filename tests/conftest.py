@@ -10,6 +10,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("NEUROFLOW_DATASETS", os.path.join(ROOT, "..", "shared", "datasets"))
 
 from neuroflow.core import context  # noqa: E402
+from neuroflow.core import random_seed  # noqa: E402
 from neuroflow.core import graph as _graph  # noqa: E402
 
 
@@ -22,6 +23,7 @@ def _fresh_state():
     st.default_session.clear()
     _graph._default_stack.clear()
     _graph.reset_default_graph()
+    random_seed.set_random_seed(None)
     np.random.seed(0)
     yield
     st.graph_mode, st.symbolic, st.eager_explicit = False, 0, False

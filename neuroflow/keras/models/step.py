@@ -53,19 +53,22 @@ class Step:
         """The running averages so far: {'loss': ..., 'acc': ...}."""
         n = max(self.seen, 1)
         vals = [s / n for s in self.loss_sums]
-        vals += [float(s.metric._result_value()) for s in self.slots]
+        vals += [_log_value(s.metric._result_value()) for s in self.slots]
         return dict(zip(self.names, vals))
 
     def batch_logs(self, out):
         """The values of one batch alone (train_on_batch / test_on_batch)."""
         vals = [float(out[i]) for i in range(self.n_losses)]
         k = self.n_losses
-        for c in self.stat_counts:
-            st = out[k:k + c]
-            whole = len(st) == 2 and float(st[1])
-            vals.append(float(st[0]) / float(st[1]) if whole else float(st[0]))
+        for s, c in zip(self.slots, self.stat_counts):
+            vals.append(_log_value(s.metric._batch_result(out[k:k + c])))
             k += c
         return dict(zip(self.names, vals))
+
+
+def _log_value(v):
+    """A metric's value for the logs: a float, or an array (Precision at several thresholds)."""
+    return float(v) if np.ndim(v) == 0 else np.asarray(v)
 
 
 def trace(model, xs, training):
@@ -136,17 +139,22 @@ def _metric_slots(model, names, losses, ys, outs):
                            (True, model._compile_weighted_metrics)):
         for i, ms in enumerate(_metrics_per_output(spec, names)):
             for m in ms:
-                if isinstance(m, str) and m in ("acc", "accuracy"):
+                if isinstance(m, str) and m in ("acc", "accuracy", "crossentropy", "ce"):
                     yt, yp = ys[i].shape, outs[i].shape
-                    fn = M.resolve_accuracy(m, yt.ndims, yt.as_tuple()[-1], yp.ndims,
-                                            yp.as_tuple()[-1], losses[i])
+                    resolve = M.resolve_accuracy if m in ("acc", "accuracy") else \
+                        M.resolve_crossentropy
+                    fn = resolve(m, yt.ndims, yt.as_tuple()[-1], yp.ndims, yp.as_tuple()[-1],
+                                 losses[i])
                     obj, name = M.MeanMetricWrapper(fn, name=m), m
                 elif isinstance(m, M.Metric):
                     obj, name = m, m.name
                 else:
                     fn = M.get(m)
-                    name = m if isinstance(m, str) else getattr(fn, "__name__", "metric")
-                    obj = fn if isinstance(fn, M.Metric) else M.MeanMetricWrapper(fn, name=name)
+                    if isinstance(fn, M.Metric):   # 'AUC' reports as 'auc', as Keras
+                        obj, name = fn, fn.name
+                    else:
+                        name = m if isinstance(m, str) else getattr(fn, "__name__", "metric")
+                        obj = M.MeanMetricWrapper(fn, name=name)
                 if weighted:
                     name = "weighted_" + name
                 full = (names[i] + "_" + name) if len(names) > 1 else name
