@@ -95,7 +95,9 @@ class Variable:
             base = base[:-2]
         self._name = g.unique_name(base)
         from .graph import name_scope as _ns
-        with _ns(self._name + "/"):
+        # as TF's init_scope: a variable's initialization never waits on the enclosing
+        # control_dependencies (e.g. optimizer slots made under UPDATE_OPS dependencies)
+        with g.control_dependencies(None), _ns(self._name + "/"):
             with context.symbolic() if context.state.graph_mode else _Null():
                 if callable(initial_value) and not isinstance(initial_value, Tensor):
                     initial_value = initial_value()
@@ -112,7 +114,7 @@ class Variable:
         self._value = None if init._value is None else np.array(init._value, copy=True)
         self._ref = None
         self._op = _VarOp(self)
-        with _ns(self._name + "/"):
+        with g.control_dependencies(None), _ns(self._name + "/"):
             with context.symbolic():
                 self.initializer = Assign(self, "set", validate_shape)._build(
                     (init,), name="Assign").op

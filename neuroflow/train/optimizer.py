@@ -393,9 +393,13 @@ class _init_scope:
             st.symbolic += 1
         else:
             st.symbolic = 0
+        # no enclosing control_dependencies: slot initializers must not wait on UPDATE_OPS
+        self._deps = get_default_graph().control_dependencies(None)
+        self._deps.__enter__()
         return self
 
     def __exit__(self, *a):
+        self._deps.__exit__(*a)
         context.state.symbolic = self._saved
         return False
 
