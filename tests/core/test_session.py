@@ -218,8 +218,8 @@ def test_variables_made_under_control_dependencies_initialize_without_them():
     x = tf.placeholder(tf.float32, [None, 2])
     v = tf.Variable(0.0)
     upd = tf.assign_add(v, tf.reduce_sum(x))
+    w = tf.Variable(tf.zeros([2]))
     with tf.control_dependencies([upd]):
-        w = tf.Variable(tf.zeros([2]))
         train = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(w * x))
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())  # no feed needed
