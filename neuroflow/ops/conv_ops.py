@@ -2,7 +2,8 @@
 relu), ``Conv2DBackpropInput`` and ``Conv2DBackpropFilter``, and the kernels they share.
 
 Forward: the input's windows, read through a strided view of the padded input, are copied once
-into a (rows, kh*kw*C) matrix ("im2col") that meets the filter in ONE GEMM. Backward: the filter
+into a (rows, kh*kw*C) matrix ("im2col") that meets the filter in ONE GEMM (a column of ones
+carries the bias through the same GEMM; the relu is applied in place). Backward: the filter
 gradient is cols.T @ gy (the forward keeps its cols for it when they fit); the input gradient at
 stride 1 is the forward kernel again on the padded gy with the flipped filter (no scatter), at
 larger strides a GEMM into columns summed back with kh*kw slice-adds (col2im). Large batches go
@@ -12,7 +13,7 @@ The three ops are each other's gradients, so double backward comes for free.
 import threading
 
 from ..core import context
-from ._base import Operation, dims, dtypes, get_array_module, np
+from ._base import Operation, dims, get_array_module, np
 
 __all__ = []
 
@@ -481,10 +482,3 @@ class BiasAddGrad(Operation):
     def backward(self, g):
         from ._base import BroadcastLike
         return BroadcastLike()(g, self.inputs[0])
-
-
-def float_check(op_type, x):
-    if not (x.dtype.is_floating or x.dtype in (dtypes.int32,)):
-        raise TypeError(f"Value passed to parameter 'input' has DataType {x.dtype.name} not in "
-                        f"list of allowed values: float16, bfloat16, float32, float64, int32 "
-                        f"(op: {op_type})")

@@ -403,7 +403,8 @@ def test_conv2d_transpose_nchw_and_dilation():
     x = rng.randn(1, 7, 7, 2)
     check_op(lambda g, w: tf.nn.conv2d_transpose(g, w, [1, 7, 7, 2], 1, "SAME",
                                                  dilations=[1, 2, 2, 1]),
-             lambda g, w: ref_conv_transpose_dilated(g, w, x.shape, 2), [(1, 7, 7, 3), (3, 3, 2, 3)])
+             lambda g, w: ref_conv_transpose_dilated(g, w, x.shape, 2),
+             [(1, 7, 7, 3), (3, 3, 2, 3)])
 
 
 def ref_conv_transpose_dilated(g, w, x_shape, d):
