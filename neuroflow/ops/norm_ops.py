@@ -109,6 +109,41 @@ class FusedBatchNormGrad(Operation):
         return [(dims(x), x.dtype), (d, x.dtype), (d, x.dtype)]
 
 
+class LRN(Operation):
+    """y = x / (bias + alpha * s) ** beta, s = the sum of x**2 over the 2r + 1 nearest channels
+    (AlexNet's local response normalization), in one pass; the backward is composed of ops."""
+    type = "LRN"
+
+    def __init__(self, depth_radius, bias, alpha, beta):
+        self.r, self.bias, self.alpha, self.beta = int(depth_radius), bias, alpha, beta
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        s = window_sum(x * x, self.r)
+        s *= self.alpha
+        s += self.bias
+        return x * xp.power(s, -self.beta, dtype=x.dtype)
+
+    def backward(self, gy):
+        from . import math_ops as M
+        from .nn_ops import WindowSum
+        x, y = self.inputs[0], self.outputs[0]
+        s = self.bias + self.alpha * WindowSum(self.r)._build((M.square(x),), "WindowSum")
+        # dy_j/dx_i = delta_ij s_i^-beta - 2 alpha beta x_i y_j / s_j over the window (symmetric)
+        inner = WindowSum(self.r)._build((gy * y / s,), "WindowSum")
+        return gy * M.pow(s, -self.beta) - (2.0 * self.alpha * self.beta) * x * inner
+
+
+def window_sum(v, r):
+    """v summed over the channels c - r .. c + r of the last axis (zero beyond the edges)."""
+    y = v.copy()
+    n = v.shape[-1]
+    for k in range(1, min(r, n - 1) + 1):
+        y[..., k:] += v[..., :-k]
+        y[..., :-k] += v[..., k:]
+    return y
+
+
 def check_float(x, what="x"):
     if not x.dtype.is_floating:
         raise TypeError(f"Value passed to parameter '{what}' has DataType {x.dtype.name} not in "

@@ -412,3 +412,48 @@ def ref_conv_transpose_dilated(g, w, x_shape, d):
     n = int(np.prod(x_shape))
     cols = [ref_conv(e.reshape(x_shape), w, dil=(d, d)).reshape(-1) for e in np.eye(n)]
     return (np.array(cols) @ g.reshape(-1)).reshape(x_shape)
+
+
+def test_kernels_on_cupy_arrays():
+    """Every kernel gives the same result on CuPy arrays (skipped without CuPy)."""
+    cp = pytest.importorskip("cupy")
+    from neuroflow.core import backend
+    from neuroflow.image import Resample, interp_matrix
+    from neuroflow.ops import conv_depthwise_ops as D
+    from neuroflow.ops import conv_pool_ops as P
+    from neuroflow.ops import norm_ops as N
+    backend._load_cupy()
+    rng = np.random.RandomState(0)
+
+    def r(*s):
+        return rng.randn(*s).astype(np.float32)
+    x, w, b = r(2, 7, 6, 3), r(3, 3, 3, 4), r(4)
+    x1, w1 = r(2, 7, 6, 1), r(3, 3, 1, 4)
+    gy, gy2 = r(2, 4, 6, 4), r(2, 7, 6, 4)
+    pool = P.MaxPool((2, 2), (2, 2), "SAME")
+    y, idx = pool.forward(x)
+    cases = [
+        (conv_ops.Conv2D((2, 1), "SAME", bias=True, relu=True), (x, w, b)),
+        (conv_ops.Conv2D((1, 1), "SAME", (2, 2)), (x1, w1)),
+        (conv_ops.Conv2DBackpropInput((2, 1), "SAME", x_shape=x.shape), (gy, w)),
+        (conv_ops.Conv2DBackpropInput((1, 1), "SAME", x_shape=x.shape), (gy2, w)),
+        (conv_ops.Conv2DBackpropFilter((2, 1), "SAME", kshape=w.shape), (x, gy)),
+        (conv_ops.BiasAddGrad(), (gy,)),
+        (pool, (x,)), (P.MaxPoolGrad((2, 2), (2, 2), "SAME"), (y, idx, x)),
+        (P.AvgPool((3, 3), (2, 2), "SAME"), (x,)), (P.AvgPoolGrad((3, 3), (2, 2), "SAME"),
+                                                   (r(2, 4, 3, 3), x)),
+        (D.DepthwiseConv2dNative((1, 1), "SAME"), (x, r(3, 3, 3, 2))),
+        (N.FusedBatchNorm(1e-3, True), (x, r(3), r(3), r(3), np.abs(r(3)))),
+        (N.FusedBatchNormGrad(True), (x, x, r(3), r(3), np.abs(r(3)))),
+        (N.LRN(2, 1.0, 0.5, 0.75), (x,)),
+        (Resample(interp_matrix(7, 4, "bilinear", "half"), interp_matrix(6, 9, "bilinear",
+                                                                          "half")), (x,)),
+    ]
+    for op, args in cases:
+        want = op.forward(*args)
+        got = op.forward(*[cp.asarray(a) for a in args])
+        want = want if isinstance(want, tuple) else (want,)
+        got = got if isinstance(got, tuple) else (got,)
+        for a, g in zip(want, got):
+            assert isinstance(g, cp.ndarray), op.type
+            np.testing.assert_allclose(cp.asnumpy(g), a, rtol=1e-4, atol=1e-4, err_msg=op.type)

@@ -83,3 +83,26 @@ def test_second_derivative_is_not_silently_wrong():
         g = inner.gradient(loss, x)
         assert g is not None
     assert outer.gradient(g, x) is None  # FusedBatchNormGrad is marked non-differentiable
+
+
+def ref_lrn(x, r, bias, alpha, beta):
+    n = x.shape[-1]
+    s = np.stack([np.sum(x[..., max(0, c - r):c + r + 1] ** 2, axis=-1) for c in range(n)], -1)
+    return x / (bias + alpha * s) ** beta
+
+
+@pytest.mark.parametrize("r,bias,alpha,beta", [(2, 1.0, 0.5, 0.75), (1, 2.0, 1e-1, 0.5),
+                                               (5, 1.0, 1.0, 0.5)])
+def test_lrn_op(r, bias, alpha, beta):
+    from neuroflow.ops.norm_ops import LRN
+    check_op(lambda x: LRN(r, bias, alpha, beta)._build((x,), "LRN"),
+             lambda x: ref_lrn(x, r, bias, alpha, beta), [(2, 3, 2, 6)], double_backward=True)
+
+
+def test_lrn_matches_tf_nn_lrn():
+    from neuroflow.ops.norm_ops import LRN
+    x = tf.constant(np.random.RandomState(0).rand(1, 2, 2, 8).astype(np.float32))
+    a = LRN(4, 1.0, 0.001 / 9.0, 0.75)._build((x,), "LRN").numpy()
+    b = tf.nn.lrn(x, depth_radius=4, bias=1.0, alpha=0.001 / 9.0, beta=0.75).numpy()
+    np.testing.assert_allclose(a, b, rtol=1e-6)
+    assert a.dtype == np.float32
