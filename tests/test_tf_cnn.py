@@ -178,7 +178,7 @@ def test_batch_normalization_trains_with_update_ops(graph_mode):
     h = tf.layers.batch_normalization(tf.layers.conv2d(x, 4, 3), training=True)
     loss = tf.reduce_mean(tf.square(h - 1.0))
     with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
-        train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+        train = tf.train.AdamOptimizer(0.1).minimize(loss)  # slots made outside the deps
     xv = np.random.RandomState(3).rand(8, 6, 6, 2).astype(np.float32)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
