@@ -10,6 +10,7 @@ preprocessing makes them. Then:
     neuroflow digits --model models/digits_v2_cnn.h5                  # open http://127.0.0.1:8000
 """
 import argparse
+import functools
 import os
 import time
 
@@ -44,16 +45,16 @@ def build_cnn():
     ], name="digits_v2_cnn")
 
 
+@functools.lru_cache(maxsize=1)
 def load_mnist():
     (x, y), (xt, yt) = keras.datasets.mnist.load_data()
     return (x.astype(np.float32) / 255.0, y), (xt.astype(np.float32) / 255.0, yt)
 
 
-def train(kind, n_train=None, epochs=None, seed=0, verbose=2):
+def train(kind, n_train=None, epochs=None, seed=0, verbose=2, n_test=None):
     """A trained 'mlp' or 'cnn' model and its test accuracy."""
     (x, y), (xt, yt) = load_mnist()
-    if n_train:
-        x, y = x[:n_train], y[:n_train]
+    x, y, xt, yt = x[:n_train], y[:n_train], xt[:n_test], yt[:n_test]
     shape = (-1, 784) if kind == "mlp" else (-1, 28, 28, 1)
     tf.random.set_seed(seed)
     model = build_mlp() if kind == "mlp" else build_cnn()
@@ -74,8 +75,9 @@ def main():
     results = {}
     for kind, version in (("mlp", "v1"), ("cnn", "v2")):
         start = time.time()
-        model, accuracy = train(kind, n_train=5000 if quick else None,
-                                epochs=1 if quick else None, verbose=0 if quick else 2)
+        model, accuracy = train(kind, n_train=3000 if quick else None,
+                                epochs=1 if quick else None, verbose=0 if quick else 2,
+                                n_test=2000 if quick else None)
         path = os.path.join(args.out, "digits_%s_%s.h5" % (version, kind))
         model.save(path)
         reloaded = keras.models.load_model(path)

@@ -101,7 +101,8 @@ def test_mnist_mlp_studies(tmp_path):
         assert "matplotlib is not installed" in out
     else:
         for study in ("structure", "dropout", "learning_rate", "batch_size", "epochs"):
-            assert (tmp_path / "studies" / (study + ".png")).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            png = (tmp_path / "studies" / (study + ".png")).read_bytes()
+            assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_hello_rnn(tmp_path):
@@ -138,3 +139,19 @@ def test_checkpoint_resume(tmp_path):
     assert r["accuracy"] > 0.85
     assert sorted(p.name for p in (tmp_path / "ckpt").glob("*.index")) == [
         "model-200.index", "model-250.index", "model-300.index"]
+
+
+def test_keras_checkpoint_and_tensorboard(tmp_path):
+    r, _ = run_example("checkpoint/keras_checkpoint.py", tmp_path)
+    assert r["best_val_accuracy"] > 0.8
+    assert r["reloaded_accuracy"] == r["best_val_accuracy"]   # the best model came back whole
+    assert r["resumed_loss"] < r["best_loss"]                  # and trains on from there
+    assert r["event_files"] == 2                               # train/ and validation/
+
+
+@pytest.mark.skipif(not have("mnist"), reason="MNIST not in $NEUROFLOW_DATASETS")
+def test_digits_app_models(tmp_path):
+    r, _ = run_example("digits_app/train_models.py", tmp_path)
+    assert r["v1_accuracy"] > 0.6 and r["v2_accuracy"] > 0.6
+    for name in ("digits_v1_mlp.h5", "digits_v2_cnn.h5"):
+        assert (tmp_path / "models" / name).read_bytes()[:8] == b"\x89HDF\r\n\x1a\n"
