@@ -82,7 +82,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
               gate_gradients=False, aggregation_method=None, stop_gradients=None,
               unconnected_gradients="none"):
     """Symbolic partial derivatives of sum(ys) with respect to each of xs (``tf.gradients``)."""
-    from .op import convert_to_tensor
+    from .op import constant, convert_to_tensor
     from ..ops.array_ops import ones_like, zeros_like
     from .graph import name_scope
     ys_list = list(ys) if isinstance(ys, (list, tuple)) else [ys]
@@ -108,8 +108,14 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         ops = toposort([y.op for y in ys_list], set())
         ops, _ = between(ops, src_ids, src_vars, stop_ids)
         grads = {}
-        for y, gy in zip(ys_list, grad_ys):
-            gy = ones_like(y) if gy is None else convert_to_tensor(gy, dtype=y.dtype)
+        for i, (y, gy) in enumerate(zip(ys_list, grad_ys)):
+            if gy is None:
+                d = y._shape.as_tuple()
+                # a constant when the shape is static: no op to run per step
+                gy = ones_like(y) if d is None or None in d else \
+                    constant(1, dtype=y.dtype, shape=list(d), name="grad_ys_%d" % i)
+            else:
+                gy = convert_to_tensor(gy, dtype=y.dtype)
             grads.setdefault(id(y), []).append(gy)
         for s in stop_ids:
             grads.pop(s, None)

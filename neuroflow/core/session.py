@@ -7,6 +7,7 @@ from . import context
 from .errors import InvalidArgumentError
 from .executor import Plan, SessionContext, feed_array
 from .graph import get_default_graph
+from .op import Operation
 from .tensor import Tensor
 
 
@@ -26,6 +27,7 @@ class Session:
         self._ctx = SessionContext()
         self._store = self._ctx.store
         self._plans = {}
+        self._fast = {}  # (id(fetches), ids of feed keys) -> (plan, feed tensors)
         self._closed = False
         self._default_cm = None
 
@@ -34,6 +36,14 @@ class Session:
         """Evaluates ``fetches`` (a tensor, op, variable, name, or nested list/tuple/dict of them)."""
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        # fastest path: a training loop's repeated call, same fetch object and feed keys as before
+        key = (id(fetches), tuple(map(id, feed_dict)) if feed_dict else ())
+        hit = self._fast.get(key)
+        if hit is not None:
+            plan, feeds = hit
+            vals = [feed_array(t, v) for t, v in zip(feeds, feed_dict.values())] if feeds else ()
+            out = plan(*vals)[0]
+            return None if out is None else _result(out, self._store)
         # fast path: one tensor or op
         single = _as_fetch(self.graph, fetches, strict=False)
         if single is not None:
@@ -55,6 +65,11 @@ class Session:
             plan = Plan(flat, keys, self._ctx)
             self._plans[sig] = plan
             plan._keep = (flat, keys)  # keep ids stable
+        if single is not None and isinstance(fetches, (Tensor, Operation)) and \
+                all(isinstance(k, Tensor) for k in (feed_dict or ())):
+            # graph objects: their ids stay theirs while the graph lives, and the plan keeps them
+            self._fast[key] = (plan, keys)
+            plan._keep_fast = (fetches, list(feed_dict or ()))
         outs = plan(*vals)
         outs = [_result(o, self._store) for o in outs]
         if rebuild is None:
@@ -78,6 +93,7 @@ class Session:
     def close(self):
         self._closed = True
         self._plans.clear()
+        self._fast.clear()
 
     def __enter__(self):
         self._default_cm = self.as_default()

@@ -1,4 +1,6 @@
 """Shared helpers for op modules: argument conversion, axes, and the broadcasting gradient."""
+import functools
+
 import numpy as np
 
 from ..core import dtypes
@@ -23,13 +25,8 @@ class SumTo(Operation):
         shape = np.shape(x)
         if gy.shape == shape:
             return gy
-        xp = get_array_module(gy)
-        lead = gy.ndim - len(shape)
-        axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gy.shape[i + lead] != 1)
-        y = gy.sum(axis=axes, keepdims=True) if axes else gy
-        if lead:
-            y = y.reshape(y.shape[lead:])
-        return xp.ascontiguousarray(y).reshape(shape) if y.shape != shape else y
+        # summing without keepdims leaves x's non-broadcast dims in order: reshape puts the 1s back
+        return gy.sum(axis=_sum_axes(gy.shape, shape)).reshape(shape)
 
     def infer(self, gy, x):
         return [(dims(x), gy.dtype)]
@@ -37,6 +34,14 @@ class SumTo(Operation):
     def backward(self, g):
         gy, x = self.inputs
         return BroadcastLike()(g, gy), None
+
+
+@functools.lru_cache(maxsize=256)
+def _sum_axes(gshape, shape):
+    """Axes of a gy of shape gshape that broadcasting added to, or stretched from, shape."""
+    lead = len(gshape) - len(shape)
+    return tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
+                                      if s == 1 and gshape[i + lead] != 1)
 
 
 class BroadcastLike(Operation):
@@ -55,12 +60,27 @@ class BroadcastLike(Operation):
         return SumTo()(g, x), None
 
 
-def sum_to_like(gy, x):
-    """gy reduced to x's shape; no op at all when both static shapes are known and equal."""
+def sum_to_like(gy, x, other=None):
+    """gy reduced to x's shape; no op at all when the static shapes prove it has it already.
+
+    ``other``: what x was broadcast against to give gy's shape; when it cannot stretch any of x's
+    dims (x (None, 10) + b (10,)), gy has x's shape even though the batch size is unknown.
+    """
     a, b = dims(gy), dims(x)
-    if a is not None and a == b and None not in a:
+    if a is not None and a == b and (None not in a or (other is not None and _keeps_shape(x, other))):
         return gy
     return SumTo()(gy, x)
+
+
+def _keeps_shape(x, other):
+    """True when broadcasting x against other leaves x's shape as it is, whatever the unknown dims."""
+    dx, do = dims(x), dims(other)
+    if dx is None or do is None or len(do) > len(dx):
+        return False
+    for sx, so in zip(dx[len(dx) - len(do):], do):
+        if so != 1 and (sx is None or sx == 1):
+            return False
+    return True
 
 
 def norm_axis(axis, reduction_indices=None, name="axis"):

@@ -50,7 +50,7 @@ class Add(_Binary):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return sum_to_like(gy, x0), sum_to_like(gy, x1)
+        return sum_to_like(gy, x0, x1), sum_to_like(gy, x1, x0)
 
 
 class Sub(_Binary):
@@ -61,7 +61,7 @@ class Sub(_Binary):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return sum_to_like(gy, x0), sum_to_like(-gy, x1)
+        return sum_to_like(gy, x0, x1), sum_to_like(-gy, x1, x0)
 
 
 class Mul(_Binary):
@@ -72,7 +72,7 @@ class Mul(_Binary):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return sum_to_like(gy * x1, x0), sum_to_like(gy * x0, x1)
+        return sum_to_like(gy * x1, x0, x1), sum_to_like(gy * x0, x1, x0)
 
 
 class RealDiv(_Binary):
@@ -84,7 +84,7 @@ class RealDiv(_Binary):
     def backward(self, gy):
         x0, x1 = self.inputs
         gx0 = gy / x1
-        return sum_to_like(gx0, x0), sum_to_like(-gx0 * x0 / x1, x1)
+        return sum_to_like(gx0, x0, x1), sum_to_like(-gx0 * x0 / x1, x1, x0)
 
 
 class FloorDiv(_Binary):

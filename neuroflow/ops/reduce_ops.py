@@ -1,5 +1,7 @@
 """Reductions and scans: reduce_sum/mean/max/min/prod/any/all/logsumexp, argmax/argmin,
 count_nonzero, cumsum/cumprod, bincount, confusion_matrix (``tf.reduce_*``, ``tf.math.*``)."""
+import functools
+
 from ..core.backend import to_numpy
 from ._base import (BroadcastLike, Operation, convert_to_tensor, dims, dtypes, get_array_module,
                     norm_axis, np, resolve_axis)
@@ -61,18 +63,36 @@ class Mean(_TypedReduce):
         return y
 
     def backward(self, gy):
-        return self._expand(gy) / _count(self.inputs[0], self.outputs[0])
+        return MeanGrad(self.axis, self.keepdims)._build((gy, self.inputs[0]), "MeanGrad")
 
 
-def _count(x, y):
-    """Number of elements averaged: static when known, else a runtime ratio of sizes."""
-    dx, dy = dims(x), dims(y)
-    if dx is not None and dy is not None and None not in dx and None not in dy:
-        nx, ny = int(np.prod(dx)), int(np.prod(dy))
-        return float(nx // max(ny, 1)) if nx else 1.0
-    from .array_ops import size
-    from .math_ops import cast
-    return cast(size(x), x.dtype) / cast(size(y), x.dtype)
+class MeanGrad(Operation):
+    """gx = broadcast(gy, shape of x) / n: Mean's gradient in one op, n known at run time."""
+    type = "MeanGrad"
+
+    def __init__(self, axis, keepdims):
+        self.axis, self.keepdims = axis, keepdims
+
+    def forward(self, gy, x):
+        kept, n = _kept_shape(x.shape, self.axis)
+        g = gy.reshape(kept) / max(n, 1)
+        return get_array_module(g).broadcast_to(g, x.shape) if kept != x.shape else g
+
+    def infer(self, gy, x):
+        return [(dims(x), gy.dtype)]
+
+    def backward(self, g):
+        return Mean(self.axis, self.keepdims)._build((g,), "Mean"), None
+
+
+@functools.lru_cache(maxsize=256)
+def _kept_shape(shape, axis):
+    """(shape with the reduced axes set to 1, number of elements reduced)."""
+    ax = resolve_axis(axis, len(shape))
+    n = 1
+    for a in ax:
+        n *= shape[a]
+    return tuple(1 if i in ax else s for i, s in enumerate(shape)), n
 
 
 class Prod(_TypedReduce):
