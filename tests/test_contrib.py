@@ -38,9 +38,8 @@ def test_unknown_contrib_module_is_attribute_error():
 
 
 @pytest.mark.parametrize("name", ["batch_norm", "conv2d", "max_pool2d"])
-def test_cnn_pieces_name_their_issue(name):
-    with pytest.raises(NotImplementedError, match="Convolutional networks"):
-        getattr(tf.contrib.layers, name)(tf.ones([1, 2]))
+def test_cnn_pieces_are_there(name):
+    assert callable(getattr(tf.contrib.layers, name))
 
 
 @pytest.mark.parametrize("uniform", [True, False])
