@@ -1,6 +1,6 @@
 """The course MNIST CNN in Keras: conv32-pool-conv64-pool-dense256-dropout-10, trained with Adam.
 
-    python examples/cnn/mnist_cnn.py [--epochs 3] [--batch-size 128] [--limit N]
+    python examples/cnn/mnist_cnn.py [--epochs 3] [--batch-size 100] [--limit N]
 
 Reaches about 0.99 test accuracy within 3 epochs. ``--limit`` trains on the first N images only
 (a quick check). Run it with neuroflow (``import neuroflow as tf``) or with real TensorFlow by
@@ -32,7 +32,7 @@ def build_model():
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--epochs", type=int, default=3)
-    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--batch-size", type=int, default=100)
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--seed", type=int, default=777)
     args = p.parse_args()

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import neuroflow as tf
 from neuroflow import keras
 from neuroflow.keras import layers
 from keras_helpers import fresh_keras, run_layer_test  # noqa: F401
@@ -87,6 +88,12 @@ def test_conv2d_matches_loop_reference():
         assert W.shape == (3, 2, 3, 4) and b.shape == (4,)   # HWIO, as Keras
         ref = ref_conv2d(x, W, b, kw["strides"], kw["padding"], kw.get("dilation_rate", (1, 1)))
         np.testing.assert_allclose(y, ref, rtol=1e-5, atol=1e-5)
+        for act in ("relu", tf.nn.relu, "tanh"):   # relu runs fused into the convolution op
+            other = layers.Conv2D(4, (3, 2), activation=act, **kw)
+            other(x)
+            other.set_weights([W, b])
+            fn = np.tanh if act == "tanh" else (lambda v: np.maximum(v, 0))
+            np.testing.assert_allclose(other(x).numpy(), fn(ref), rtol=1e-5, atol=1e-5)
 
 
 def test_conv2d_course_worked_example():
