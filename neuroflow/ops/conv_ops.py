@@ -340,6 +340,9 @@ class Conv2D(_ConvBase):
         self._want_cols = True
         if self.relu:
             gy = _relu_grad(gy, self.outputs[0], GateGrad)
+        elif gy.op.type == "ReluGrad" and gy.op.inputs[1].op.type == "Relu":
+            # conv -> tf.nn.relu -> max pool, built op by op: the same reordering of the masks
+            gy = _relu_grad(gy.op.inputs[0], gy.op.inputs[1], GateGrad)
         gx = backprop_input(gy, W, x, self._spec())
         gW = backprop_filter(x, gy, W, self._spec(), fwd=self)
         if not self.bias:

@@ -457,3 +457,28 @@ def test_kernels_on_cupy_arrays():
         for a, g in zip(want, got):
             assert isinstance(g, cp.ndarray), op.type
             np.testing.assert_allclose(cp.asnumpy(g), a, rtol=1e-4, atol=1e-4, err_msg=op.type)
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_relu_pool_gradient_applies_the_mask_on_the_pooled_side(fused, graph_mode):
+    x = tf.placeholder(tf.float64, [2, 6, 6, 2])
+    w = tf.constant(np.random.RandomState(0).randn(3, 3, 2, 3))
+    if fused:
+        h = conv_ops.Conv2D((1, 1), "SAME", relu=True)._build((x, w))
+    else:
+        h = tf.nn.relu(tf.nn.conv2d(x, w, 1, "SAME"))
+    y = tf.nn.max_pool(h, 2, 2, "VALID")
+    gx, gw = tf.gradients(tf.reduce_sum(y * y), [x, w])
+    # the gradient path holds the mask on the pooled gradient, not a full-size ReluGrad
+    path = [t.op for t in (gx.op.inputs[0], gw.op.inputs[1])]
+    assert all(op.type == "MaxPoolGrad" and op.inputs[0].op.type == "ReluGrad" for op in path)
+    xv = np.random.RandomState(1).randn(2, 6, 6, 2)
+    wv = w.op.value
+
+    def loss(xv):
+        z = np.maximum(ref_conv(xv, wv), 0)
+        return (ref_pool(z, (2, 2), (2, 2), "VALID", "max") ** 2).sum()
+    with tf.Session() as sess:
+        got = sess.run(gx, {x: xv})
+    from helpers import numerical_grad
+    np.testing.assert_allclose(got, numerical_grad(loss, [xv.copy()])[0], rtol=1e-4, atol=1e-5)
