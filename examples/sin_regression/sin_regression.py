@@ -74,6 +74,6 @@ for x in (-np.pi / 2, 0.0, 1.0, np.pi / 2):
     i = int(np.argmin(np.abs(x_test[:, 0] - x)))
     print("x=%6.3f  sin(x)=%6.3f  network=%6.3f" % (x_test[i, 0], y_test[i, 0], y_restored[i, 0]))
 max_change = float(np.max(np.abs(y_trained - y_restored)))
-print("test mse=%.5f  restored test mse=%.5f  (largest change %.1e)"
+print("test mse=%.2e  restored test mse=%.2e  (largest change %.1e)"
       % (test_mse, restored_mse, max_change))
-print("result: mse=%.5f restored_mse=%.5f max_change=%.2e" % (test_mse, restored_mse, max_change))
+print("result: mse=%.3e restored_mse=%.3e max_change=%.2e" % (test_mse, restored_mse, max_change))

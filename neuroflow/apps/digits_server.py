@@ -95,6 +95,7 @@ def answer(reader, request, recognize=True):
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "neuroflow-digits"
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         if self.server.verbose:
