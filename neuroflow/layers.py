@@ -30,8 +30,9 @@ def _activation(activation):
 
 
 def _to_snake(name):
-    out = "".join("_" + c.lower() if c.isupper() else c for c in name)
-    return out.lstrip("_")
+    """TF's class-name-to-layer-name rule (``MultiRNNCell`` -> ``multi_rnn_cell``)."""
+    from .keras.layers.base import to_snake_case
+    return to_snake_case(name)
 
 
 class Layer:

@@ -35,6 +35,22 @@ class _Null:
 
 _NULL = _Null()
 
+# tensor id -> (weakref to the tensor, its Keras mask): masks travel with the tensors they mask
+_MASKS = {}
+
+
+def get_mask(t):
+    """The Keras mask attached to tensor ``t`` (``t._keras_mask`` in tf.keras), or None."""
+    e = _MASKS.get(id(t))
+    return e[1] if e is not None and e[0]() is t else None
+
+
+def set_mask(t, mask):
+    if mask is None or t is None:
+        return
+    k = id(t)
+    _MASKS[k] = (weakref.ref(t, lambda _, k=k: _MASKS.pop(k, None)), mask)
+
 
 def keras_history(t):
     """(layer, node_index, tensor_index) of a Keras tensor, or None."""
@@ -388,6 +404,12 @@ class Layer:
             kwargs["training"] = training
         else:
             kwargs.pop("training", None)
+        in_mask = kwargs.get("mask")
+        if in_mask is None:
+            found = [get_mask(t) for t in flat]
+            if any(m is not None for m in found):
+                in_mask = found[0] if len(found) == 1 else found
+                kwargs["mask"] = in_mask
         if "mask" in kwargs and not self._call_accepts("mask"):
             kwargs.pop("mask")
         with _symbolic_ctx(flat if symbolic else None, self.name):
@@ -403,9 +425,20 @@ class Layer:
                 ids = {id(t) for t in flat}
                 from ...ops.array_ops import identity
                 outputs = map_structure(lambda t: identity(t) if id(t) in ids else t, outputs)
+        out_mask = self.compute_mask(inputs, in_mask)
+        if out_mask is not None:
+            outs = flatten(outputs)
+            ms = out_mask if isinstance(out_mask, (list, tuple)) else [out_mask] * len(outs)
+            for o, m in zip(outs, ms):
+                if get_mask(o) is None:
+                    set_mask(o, m)
         if record:
             self._add_node(inputs, outputs, args, kwargs)
         return outputs
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of this layer's output: the input's when the layer supports masking."""
+        return mask if self.supports_masking else None
 
     def _maybe_build(self, inputs):
         shapes = map_structure(lambda t: TensorShape(t._shape), inputs)

@@ -108,6 +108,7 @@ class Dense(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.supports_masking = True
         units = int(units) if not isinstance(units, int) else units
         if units <= 0:
             raise ValueError("Received an invalid value for `units`, expected a positive integer. "
@@ -170,6 +171,7 @@ class Activation(Layer):
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.activation = activations.get(activation)
 
     def call(self, inputs):
@@ -193,6 +195,7 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
+        self.supports_masking = True
         _check_rate(rate)
         self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
 
@@ -432,6 +435,9 @@ class Embedding(Layer):
         if not inputs.dtype.is_integer:
             inputs = tf.cast(inputs, tf.int32)
         return _ops.gather(self.embeddings, inputs)
+
+    def compute_mask(self, inputs, mask=None):
+        return _tf().not_equal(inputs, 0) if self.mask_zero else None
 
     def get_config(self):
         config = super().get_config()

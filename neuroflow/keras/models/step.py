@@ -13,7 +13,7 @@ from ...core.executor import EagerContext, Plan
 from ...core.graph import Graph
 from ...core.op import Const, Placeholder
 from ...core.shape import TensorShape
-from ..layers.base import flatten, no_record, training_scope
+from ..layers.base import flatten, get_mask, no_record, training_scope
 
 
 class Slot:
@@ -177,7 +177,7 @@ def _loss_terms(model, names, outs, yts, sws):
         if lf is None:
             continue
         _check_target(lf, yt, yp)
-        li = _reduced_loss(lf, yt, yp, sw)
+        li = _reduced_loss(lf, yt, yp, sw, get_mask(yp))
         per_out.append((names[i] + "_loss", li))
         w = 1.0 if weights[i] is None else float(weights[i])
         terms.append(li if w == 1.0 else li * w)
@@ -246,14 +246,21 @@ def _update_op(model, total):
     return op
 
 
-def _reduced_loss(lf, yt, yp, sw):
-    """The scalar loss of one output: the mean over the batch of the (weighted) sample losses."""
+def _reduced_loss(lf, yt, yp, sw, mask=None):
+    """The scalar loss of one output: the mean over the batch of the (weighted) sample losses.
+
+    With a mask on the output (Masking, Embedding(mask_zero=True)), masked steps count for
+    nothing and the rest are rescaled by the mask's mean, as Keras 2 does."""
     from .. import losses as L
     from .._ops import batch_mean
+    from ...ops.math_ops import cast
     from ...ops.reduce_ops import reduce_mean
-    if isinstance(lf, L.Loss):
+    if isinstance(lf, L.Loss) and mask is None:
         return lf(yt, yp, sample_weight=sw)
-    per = lf(yt, yp)
+    per = lf.call(yt, yp) if isinstance(lf, L.Loss) else lf(yt, yp)
+    if mask is not None:
+        m = cast(mask, per.dtype)
+        per = per * m / (reduce_mean(m) + 1e-7)
     nd = per.shape.ndims
     if nd is not None and nd > 1:
         per = reduce_mean(per, axis=list(range(1, nd)))
