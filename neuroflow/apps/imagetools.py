@@ -360,9 +360,10 @@ def load_labels(path):
 
 def label_image(graph, labels, image, input_mean=127.0, input_std=128.0, input_height=None,
                 input_width=None, top_k=5):
-    """[(label, score)] of a retrained model for one image, best first."""
+    """[(label, score)] of a retrained model (a file, or the model loaded from it) for one
+    image, best first."""
     from ..keras.models import load_model
-    model = load_model(graph, compile=False)
+    model = load_model(graph, compile=False) if isinstance(graph, (str, os.PathLike)) else graph
     names = load_labels(labels)
     _, h, w, _ = model.input_shape
     h, w = input_height or h or 224, input_width or w or 224
