@@ -14,7 +14,6 @@ import os
 
 import numpy as np
 
-import neuroflow as tf
 from neuroflow import keras
 from neuroflow.loaders import load_digits
 
@@ -29,7 +28,7 @@ images, labels = load_digits()
 x = (images.reshape(-1, 64) / 16.0).astype(np.float32)
 x_train, y_train, x_val, y_val = x[:1400], labels[:1400], x[1400:], labels[1400:]
 
-tf.random.set_seed(0)
+keras.utils.set_random_seed(0)   # Python, NumPy (fit's shuffling) and TF seeds
 model = keras.Sequential([
     keras.layers.Dense(32, activation="relu", input_shape=(64,)),
     keras.layers.Dense(10, activation="softmax"),

@@ -16,7 +16,6 @@ import time
 
 import numpy as np
 
-import neuroflow as tf
 from neuroflow import keras
 
 L = keras.layers
@@ -56,7 +55,7 @@ def train(kind, n_train=None, epochs=None, seed=0, verbose=2, n_test=None):
     (x, y), (xt, yt) = load_mnist()
     x, y, xt, yt = x[:n_train], y[:n_train], xt[:n_test], yt[:n_test]
     shape = (-1, 784) if kind == "mlp" else (-1, 28, 28, 1)
-    tf.random.set_seed(seed)
+    keras.utils.set_random_seed(seed)   # Python, NumPy (fit's shuffling) and TF seeds
     model = build_mlp() if kind == "mlp" else build_cnn()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x.reshape(shape), y, batch_size=64, verbose=verbose,

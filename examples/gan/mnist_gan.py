@@ -135,7 +135,7 @@ print("wrote %s and %s" % (os.path.join(args.out, "samples.png"),
                            os.path.join(args.out, "interpolation.png")))
 
 # the judge: an MNIST classifier trained on the real labels
-tf.random.set_seed(0)
+keras.utils.set_random_seed(0)   # Python, NumPy (fit's shuffling) and TF seeds
 judge = keras.Sequential([
     keras.layers.Dense(512, activation="relu", input_shape=(784,)),
     keras.layers.Dropout(0.2),

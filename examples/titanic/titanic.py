@@ -16,7 +16,6 @@ import sys
 
 import numpy as np
 
-import neuroflow as tf
 from neuroflow import keras
 
 QUICK = "--quick" in sys.argv or os.environ.get("NEUROFLOW_EXAMPLES_QUICK") == "1"
@@ -68,7 +67,7 @@ x_val, y_val = x_all[order[split:]], y_all[order[split:]]
 print("%d passengers for training, %d for validation, %.1f%% survived"
       % (len(x_train), len(x_val), 100 * y_all.mean()))
 
-tf.random.set_seed(0)
+keras.utils.set_random_seed(0)   # Python, NumPy (fit's shuffling) and TF seeds
 model = keras.Sequential([
     keras.layers.Dense(16, activation="relu", input_shape=(x_all.shape[1],)),
     keras.layers.Dropout(0.2),
