@@ -21,7 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def mlp(seed=0, n_in=4, n_out=3):
-    keras.backend.clear_session() if hasattr(keras.backend, "clear_session") else None
+    keras.backend.clear_session()   # names restart at 'dense': the input key is dense_input
     rng = np.random.RandomState(seed)
     model = keras.Sequential([keras.layers.Dense(8, activation="relu", input_shape=(n_in,)),
                               keras.layers.Dense(n_out, activation="softmax")])
@@ -411,3 +411,24 @@ def test_cli_serves_a_saved_keras_file(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_real_keras_files_in_version_directories(tmp_path):
+    # the default loader (keras.models.load_model): .keras as version 1, .h5 as version 2
+    first, second = mlp(4), mlp(5)
+    (tmp_path / "m" / "1").mkdir(parents=True)
+    first.save(str(tmp_path / "m" / "1" / "model.keras"))
+    manager = ModelManager()
+    manager.add_path("m", str(tmp_path / "m"))
+    x = np.array([[0.5, -1.0, 2.0, 0.1]], np.float32)
+    np.testing.assert_allclose(manager.get("m").predict({"dense_input": x})[0][1],
+                               first.predict(x, verbose=0), rtol=1e-6)
+    (tmp_path / "m" / "2").mkdir()
+    second.save(str(tmp_path / "m" / "2" / "model.h5"))
+    assert manager.poll("m") and manager.get("m").version == 2
+    np.testing.assert_allclose(manager.get("m").predict({"dense_input": x})[0][1],
+                               second.predict(x, verbose=0), rtol=1e-6)
+    single = tmp_path / "single.keras"
+    first.save(str(single))
+    manager.add_path("single", str(single))
+    assert manager.status("single") == [(1, "AVAILABLE", "OK", "")]
