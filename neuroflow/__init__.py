@@ -8,6 +8,7 @@ __version__ = "0.1.0"
 from .core import threads as _threads
 
 _threads.apply_default_policy()  # one BLAS thread unless the user chose (see core/threads.py)
+_threads.tune_malloc()  # per-step arrays reuse heap memory instead of fresh page-faulted mmaps
 
 from .core import dtypes as _dtypes
 from .core.dtypes import (DType, as_dtype, bfloat16, bool_ as bool, complex64, complex128, double,
@@ -38,7 +39,7 @@ from . import train  # noqa: E402
 from .core.variable_scope import *  # noqa: F401,F403,E402
 from .ops.gather_ops import *  # noqa: F401,F403,E402
 from .math import *  # noqa: F401,F403,E402
-from . import (app, config, compat, python, contrib, initializers, layers, linalg, logging, losses, math, nn,  # noqa: E402
+from . import (app, config, compat, python, contrib, image, initializers, layers, linalg, logging, losses, math, nn,  # noqa: E402
                random, test)
 from .app import flags  # noqa: E402,F401
 from .logging import get_logger  # noqa: E402,F401

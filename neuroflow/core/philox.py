@@ -187,3 +187,40 @@ class PhiloxGenerator:
 
     def shuffle(self, x):
         return self._numpy().shuffle(x)
+
+
+class FastGenerator:
+    """The stream of an unseeded random op: NumPy's fast generator, seeded from NumPy's global
+    RNG (so ``np.random.seed`` makes even unseeded runs repeatable). TF leaves unseeded draws
+    unspecified, so only seeded ops need TF's own Philox numbers."""
+
+    def __init__(self):
+        self._g = np.random.default_rng(np.random.randint(0, 2**31 - 1, size=2).tolist())
+
+    def standard_normal(self, shape=(), dtype=np.float32):
+        return self._g.standard_normal(shape, dtype=np.float64 if np.dtype(dtype) == np.float64
+                                       else np.float32).astype(dtype, copy=False)
+
+    def random(self, shape=(), dtype=np.float64):
+        return self._g.random(shape, dtype=np.float64 if np.dtype(dtype) == np.float64
+                              else np.float32).astype(dtype, copy=False)
+
+    def truncated_normal(self, shape=(), dtype=np.float32):
+        y = self.standard_normal(shape, dtype)
+        bad = np.abs(y) >= 2
+        while bad.any():  # redraw beyond two standard deviations
+            y[bad] = self.standard_normal(int(bad.sum()), dtype)
+            bad = np.abs(y) >= 2
+        return y
+
+    def integers(self, low, high=None, size=(), dtype=np.int64):
+        return self._g.integers(low, high, size=size, dtype=dtype)
+
+    def permutation(self, x):
+        return self._g.permutation(x)
+
+    def choice(self, *a, **k):
+        return self._g.choice(*a, **k)
+
+    def shuffle(self, x):
+        return self._g.shuffle(x)

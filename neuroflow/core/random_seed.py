@@ -4,7 +4,7 @@ Python RNG seeded by ``tf.random.set_seed``, as TF2's eager context does."""
 import random as _pyrandom
 
 from .graph import get_default_graph
-from .philox import PhiloxGenerator
+from .philox import FastGenerator, PhiloxGenerator
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -47,6 +47,8 @@ def get_seed(op_seed):
 def op_generator(op):
     """A fresh stream for ``op`` in a new session: the same numbers in every session when seeded."""
     gs, os_ = getattr(op, "seeds", (None, None))
+    if gs is None and os_ is None:
+        return FastGenerator()
     return PhiloxGenerator(gs, os_)
 
 
@@ -57,7 +59,7 @@ def eager_generator(op):
     """The stream for an eager op: one kernel per seed pair continues its stream, as TF2's cache."""
     seeds = getattr(op, "seeds", (None, None))
     if seeds == (None, None):
-        return PhiloxGenerator()
+        return FastGenerator()
     g = _eager_gens.get(seeds)
     if g is None:
         if len(_eager_gens) > 4096:

@@ -264,3 +264,22 @@ __all__ = [
     "blas_num_threads",
     "blas_backend",
 ]
+
+
+def tune_malloc():
+    """Lets glibc serve arrays up to 32 MB from its heap and keep freed memory for the next step.
+
+    A training step allocates and frees the same large temporaries every time; by default glibc
+    maps each one fresh (thousands of page faults per step) and returns it at once. Set
+    ``NEUROFLOW_MALLOC_TUNE=0`` to leave malloc as it is.
+    """
+    import sys
+    if not sys.platform.startswith("linux") or os.environ.get("NEUROFLOW_MALLOC_TUNE") == "0":
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD
+        libc.mallopt(-1, 1 << 30)   # M_TRIM_THRESHOLD
+        return True
+    except (OSError, AttributeError):
+        return False

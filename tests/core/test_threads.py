@@ -174,3 +174,12 @@ def test_policy_in_fresh_process_respects_openblas_variable():
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert out.stdout.split() == ["None", "2"], out.stderr
+
+
+def test_tune_malloc_can_be_turned_off(monkeypatch):
+    from neuroflow.core import threads
+    monkeypatch.setenv("NEUROFLOW_MALLOC_TUNE", "0")
+    assert threads.tune_malloc() is False
+    monkeypatch.delenv("NEUROFLOW_MALLOC_TUNE")
+    import sys
+    assert threads.tune_malloc() is sys.platform.startswith("linux")

@@ -10,8 +10,10 @@ from .advanced import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU  # n
 from . import advanced, core, merging  # noqa: E402
 
 # the module names of Keras 2 (``from keras.layers.merge import concatenate`` ...)
-for _alias, _mod in (("merge", merging), ("advanced_activations", advanced), ("embeddings", core),
-                     ("noise", core)):
+from . import conv  # noqa: E402
+
+for _alias, _mod in (("convolutional", conv), ("merge", merging), ("advanced_activations", advanced),
+                     ("embeddings", core), ("noise", core)):
     globals()[_alias] = _mod
     _sys.modules[__name__ + "." + _alias] = _mod
 from .conv import *  # noqa: F401,F403

@@ -248,7 +248,7 @@ class Layer:
     @trainable.setter
     def trainable(self, value):
         self._trainable = bool(value)
-        for s in self._sublayers:
+        for s in self._all_sublayers():  # a functional model's layers too (transfer learning)
             s.trainable = value
 
     def _all_sublayers(self):
