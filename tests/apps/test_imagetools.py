@@ -17,6 +17,8 @@ COLOURS = {"Red": (200, 40, 40), "blue": (40, 60, 200), "Green Things": (40, 190
 @pytest.fixture(scope="module")
 def base_weights(tmp_path_factory):
     from neuroflow.keras.applications.efficientnet_lite import EfficientNetLite0
+    from neuroflow.keras.utils import set_random_seed
+    set_random_seed(0)                     # the same random base every run
     path = str(tmp_path_factory.mktemp("weights") / "lite0_random.h5")
     EfficientNetLite0(weights=None).save_weights(path)
     return path
