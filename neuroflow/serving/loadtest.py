@@ -6,8 +6,9 @@
 Without ``--url`` it starts a server in a separate process (so that the clients do not share
 its interpreter) serving ``--model`` (a Keras file) or, without one, an MNIST-shaped MLP
 (784-128-10) made on the spot. Each client thread keeps one HTTP/1.1 connection and sends
-``{"instances": [<one 28x28 image as 784 floats>]}`` requests back to back; every answer must be
-200 with one prediction of 10 probabilities. Prints requests/s and p50/p90/p99 latency.
+``{"instances": [<one MNIST test image>]}`` requests back to back (shaped as the model's metadata
+says: 784 floats, or 28x28x1); every answer must be 200 with one prediction of 10 numbers.
+Prints requests/s and p50/p90/p99 latency.
 """
 import argparse
 import http.client
@@ -18,15 +19,16 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 
 import numpy as np
 
 
-def _demo_server(port, model_path=None):
+def _demo_server(port, model_path=None, max_batch_size=0):
     """Serves ``model_path`` or a fresh 784-128-10 MLP on 127.0.0.1:port until killed."""
     from neuroflow import keras
     from neuroflow.serving import ModelManager, ModelServer
-    manager = ModelManager()
+    manager = ModelManager(max_batch_size=max_batch_size)
     if model_path:
         manager.add_path("mnist", model_path)
     else:
@@ -67,9 +69,18 @@ def _client(url, path, bodies, latencies, errors, start_barrier):
     conn.close()
 
 
+def input_dims(url, model_name):
+    """The per-example input shape from the server's metadata ([784], [28, 28, 1] ...)."""
+    with urllib.request.urlopen("%s/v1/models/%s/metadata" % (url, model_name)) as r:
+        sig = json.loads(r.read())["metadata"]["signature_def"]["signature_def"]
+    (spec,) = sig["serving_default"]["inputs"].values()
+    return [int(d["size"]) for d in spec["tensor_shape"]["dim"][1:]]
+
+
 def run(url, model_name, requests, concurrency, images):
     """Sends ``requests`` predicts over ``concurrency`` threads; returns the figures."""
     path = "/v1/models/%s:predict" % model_name
+    images = images.reshape([len(images)] + input_dims(url, model_name))
     bodies = [json.dumps({"instances": [images[i % len(images)].tolist()]}).encode()
               for i in range(requests)]
     per = [bodies[i::concurrency] for i in range(concurrency)]
@@ -110,16 +121,19 @@ def main(argv=None):
     p.add_argument("--requests", type=int, default=2000)
     p.add_argument("--concurrency", type=int, default=16)
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("--enable_batching", action="store_true",
+                   help="the server this script starts batches concurrent requests")
     p.add_argument("--_serve", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args._serve:
-        _demo_server(args.port, args.model)
+        _demo_server(args.port, args.model, 32 if args.enable_batching else 0)
         return 0
     proc = None
     url = args.url
     if url is None:
         cmd = [sys.executable, "-m", "neuroflow.serving.loadtest", "--_serve",
-               "--port", str(args.port)] + (["--model", args.model] if args.model else [])
+               "--port", str(args.port)] + (["--model", args.model] if args.model else []) + \
+            (["--enable_batching"] if args.enable_batching else [])
         env = dict(os.environ)
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")

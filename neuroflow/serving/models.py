@@ -10,6 +10,7 @@ finishes on it; the manager only changes which ServedModel new requests get, und
 """
 import logging
 import os
+import queue
 import threading
 
 import numpy as np
@@ -43,26 +44,110 @@ def keras_signature(model):
 
 
 class ServedModel:
-    """One loaded version of a model. Predictions run one at a time (``lock``)."""
+    """One loaded version of a model. Predictions run one at a time (``lock``).
 
-    def __init__(self, model, name, version, path=None):
+    With ``max_batch_size`` > 1, concurrent requests are batched: while the model works, new
+    requests queue up, and the next model call takes all of them at once (up to
+    ``max_batch_size`` rows), as TF Serving's ``--enable_batching`` does. A lone request goes
+    through at once, so batching adds no waiting when the server is idle.
+    """
+
+    def __init__(self, model, name, version, path=None, max_batch_size=0):
         self.model = model
         self.name = name
         self.version = int(version)
         self.path = path
         self.inputs, self.outputs = keras_signature(model)
         self.lock = threading.Lock()
+        self.max_batch_size = int(max_batch_size or 0)
+        self.model_calls = 0
+        self._queue = None
+        self._closed = False
+        self._queue_lock = threading.Lock()
+        if self.max_batch_size > 1:
+            self._queue = queue.Queue()
+            threading.Thread(target=self._batch_loop, daemon=True,
+                             name="neuroflow-serving-batch-%s-%d" % (name, self.version)).start()
 
     def predict(self, arrays):
-        """``[(output key, array)]`` for ``arrays`` keyed by input key."""
+        """``[(output key, array)]`` for ``arrays`` keyed by input key (batch dimension first)."""
+        if self._queue is not None and all(a.ndim for a in arrays.values()):
+            pending = _Pending(arrays)
+            with self._queue_lock:
+                if not self._closed:
+                    self._queue.put(pending)
+                    pending.queued = True
+            if pending.queued:
+                pending.done.wait()
+                if pending.error is not None:
+                    raise pending.error
+                return pending.result
+        return self._call(arrays)
+
+    def close(self):
+        """Ends the batching thread once the requests already queued are answered."""
+        with self._queue_lock:
+            if self._queue is not None and not self._closed:
+                self._closed = True
+                self._queue.put(None)
+
+    def _call(self, arrays):
         xs = [arrays[s.key] for s in self.inputs]
         x = xs[0] if len(xs) == 1 else xs
         n = len(xs[0]) if xs[0].ndim else 1
         with self.lock:
+            self.model_calls += 1
             ys = self.model.predict(x, batch_size=max(n, 1), verbose=0)
         if not isinstance(ys, (list, tuple)):
             ys = [ys]
         return [(s.key, np.asarray(y)) for s, y in zip(self.outputs, ys)]
+
+    def _batch_loop(self):
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch, rows, stop = [first], first.rows, False
+            while rows < self.max_batch_size:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+                rows += item.rows
+            groups = {}   # requests whose examples have the same shapes go into one call
+            for p in batch:
+                groups.setdefault(tuple(a.shape[1:] for a in p.arrays.values()), []).append(p)
+            for group in groups.values():
+                try:
+                    joined = {k: np.concatenate([p.arrays[k] for p in group]) for k in first.arrays}
+                    outputs = self._call(joined)
+                    start = 0
+                    for p in group:
+                        p.result = [(k, y[start:start + p.rows]) for k, y in outputs]
+                        start += p.rows
+                except Exception as e:  # every request of the call gets the model's error
+                    for p in group:
+                        p.error = e
+                for p in group:
+                    p.done.set()
+            if stop:
+                return
+
+
+class _Pending:
+    """A request waiting in a batching queue."""
+
+    def __init__(self, arrays):
+        self.arrays = arrays
+        self.rows = len(next(iter(arrays.values())))
+        self.done = threading.Event()
+        self.queued = False
+        self.result = None
+        self.error = None
 
 
 def load_keras_file(path):
@@ -114,14 +199,16 @@ class ModelManager:
 
     Args:
       loader: ``loader(path) -> Keras model`` (default: ``keras.models.load_model``).
+      max_batch_size: > 1 batches concurrent requests to a model (see ServedModel).
     Example:
       >>> manager = ModelManager()                           # doctest: +SKIP
       >>> manager.add_path("mnist", "models/mnist")          # serves the highest version
       >>> manager.start_polling(1.0)                         # and picks up new ones
     """
 
-    def __init__(self, loader=None):
+    def __init__(self, loader=None, max_batch_size=0):
         self.loader = loader or load_keras_file
+        self.max_batch_size = max_batch_size
         self._lock = threading.Lock()
         self._entries = {}
         self._stop = threading.Event()
@@ -130,7 +217,7 @@ class ModelManager:
     # ---------------------------------------------------------------- adding models
     def add_model(self, name, model, version=1):
         """Serves an in-memory Keras model as ``name``/``version`` (alongside other versions)."""
-        served = ServedModel(model, name, version)
+        served = ServedModel(model, name, version, max_batch_size=self.max_batch_size)
         with self._lock:
             entry = self._entries.setdefault(name, _Entry(name))
             entry.serving[served.version] = served
@@ -141,7 +228,7 @@ class ModelManager:
         """Serves a Keras file (as version 1) or a base path of numbered version directories."""
         if os.path.isfile(path):
             model = self.loader(path)
-            served = ServedModel(model, name, 1, path)
+            served = ServedModel(model, name, 1, path, self.max_batch_size)
             with self._lock:
                 entry = self._entries.setdefault(name, _Entry(name))
                 entry.serving = {1: served}
@@ -194,7 +281,8 @@ class ModelManager:
             entry.states[version] = ("LOADING", "OK", "")
         try:
             path = model_file_in(directory)
-            served = ServedModel(self.loader(path), entry.name, version, path)
+            served = ServedModel(self.loader(path), entry.name, version, path,
+                                 self.max_batch_size)
         except Exception as e:  # a broken version must not stop the server
             message = "%s: %s" % (type(e).__name__, e)
             _log.warning("model %s version %d failed to load: %s", entry.name, version, message)
@@ -203,11 +291,14 @@ class ModelManager:
                 entry.states[version] = ("END", "UNKNOWN", message)
             return False
         with self._lock:
-            old = list(entry.serving)
+            old = entry.serving
             entry.serving = {version: served}   # new requests get the new version from here on
             entry.states[version] = ("AVAILABLE", "OK", "")
             for v in old:
                 entry.states[v] = ("END", "OK", "")
+        for s in old.values():   # requests still on the old version finish on it
+            s.close()
+        old = sorted(old)
         _log.info("model %s: serving version %d%s", entry.name, version,
                   " (was %s)" % old[0] if old else "")
         return True
@@ -229,6 +320,10 @@ class ModelManager:
         self._stop.set()
         if self._poller is not None:
             self._poller.join(timeout=10)
+        with self._lock:
+            served = [s for e in self._entries.values() for s in e.serving.values()]
+        for s in served:
+            s.close()
 
     # ---------------------------------------------------------------- lookups
     def names(self):

@@ -6,8 +6,9 @@
 
 Existing TF Serving clients work unchanged. The server binds 127.0.0.1 unless ``--host`` says
 otherwise, answers requests on a thread each (predictions of one model version run one at a
-time), refuses bodies over ``--max_request_bytes`` with 413, picks up new version directories,
-and on SIGINT/SIGTERM stops accepting, finishes the requests in flight and exits.
+time; ``--enable_batching`` joins the requests that queue meanwhile into one call), refuses
+bodies over ``--max_request_bytes`` with 413, picks up new version directories, and on
+SIGINT/SIGTERM stops accepting, finishes the requests in flight and exits.
 """
 import argparse
 import logging
@@ -183,7 +184,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _predict(self, manager, name, version, body):
         request = rest.parse_json(body)
         served = manager.get(name, version)   # taken once: a version swap cannot cut us off
-        arrays, fmt = rest.decode_predict(request, served.inputs)
+        arrays, fmt = rest.decode_predict(request, served.inputs, body)
         outputs = served.predict(arrays)
         self._send(200, rest.encode_predict(outputs, fmt))
 
@@ -289,6 +290,10 @@ def add_arguments(p):
     p.add_argument("--poll_seconds", "--file_system_poll_wait_seconds", dest="poll_seconds",
                    type=float, default=1.0, help="how often to look for new version "
                    "directories (0: never)")
+    p.add_argument("--enable_batching", action="store_true", help="batch concurrent requests "
+                   "into one model call (requests queued while the model works go together)")
+    p.add_argument("--max_batch_size", type=int, default=32, help="rows per batched model "
+                   "call (with --enable_batching; default 32)")
     p.add_argument("--verbose", action="store_true", help="log every request")
 
 
@@ -300,7 +305,7 @@ def main(args):
               file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    manager = ModelManager()
+    manager = ModelManager(max_batch_size=args.max_batch_size if args.enable_batching else 0)
     try:
         manager.add_path(args.model_name, path)
     except Exception as e:

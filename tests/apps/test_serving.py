@@ -207,8 +207,23 @@ def test_keep_alive_connection_serves_many_requests(served):
     conn.close()
 
 
-def test_concurrent_clients_get_their_own_answers(served):
-    server, model = served
+@pytest.fixture(params=[0, 8], ids=["one_call_each", "batching"])
+def concurrent(request):
+    model = mlp()
+    slow = model.predict
+
+    def predict(x, **kwargs):   # a slower model: requests queue up behind it
+        time.sleep(0.002)
+        return slow(x, **kwargs)
+    model.predict = predict
+    manager = ModelManager(max_batch_size=request.param)
+    served = manager.add_model("toy", model)
+    with ModelServer(manager, port=0, poll_seconds=0) as server:
+        yield server, model, served
+
+
+def test_concurrent_clients_get_their_own_answers(concurrent):
+    server, model, served = concurrent
     xs = np.random.RandomState(2).randn(16, 10, 4).astype(np.float32)
     results, failures = {}, []
 
@@ -233,6 +248,21 @@ def test_concurrent_clients_get_their_own_answers(served):
     want = model.predict(xs.reshape(-1, 4), verbose=0).reshape(16, 10, -1)
     got = np.array([[results[k, i] for i in range(10)] for k in range(16)])
     np.testing.assert_allclose(got, want, rtol=1e-5)
+    if served.max_batch_size:   # requests that queued behind the model went in together
+        assert served.model_calls < 120
+    else:
+        assert served.model_calls == 160
+
+
+def test_batching_keeps_rows_apart_and_survives_close():
+    model = mlp()
+    served = ModelManager(max_batch_size=4).add_model("toy", model)
+    x = np.random.RandomState(3).randn(6, 4).astype(np.float32)
+    (key, y), = served.predict({"dense_input": x})       # more rows than a batch: one call
+    np.testing.assert_allclose(y, model.predict(x, verbose=0), rtol=1e-6)
+    served.close()                                      # after a version swap
+    (key, y), = served.predict({"dense_input": x[:1]})  # answered directly, no hang
+    np.testing.assert_allclose(y, model.predict(x[:1], verbose=0), rtol=1e-6)
 
 
 # ------------------------------------------------------------------ versions on disk
@@ -256,11 +286,12 @@ def _write_version(base, version, seed):
         json.dump({"seed": seed}, f)
 
 
-def test_new_version_is_swapped_in_without_dropping_requests(tmp_path):
+@pytest.mark.parametrize("max_batch_size", [0, 8], ids=["one_call_each", "batching"])
+def test_new_version_is_swapped_in_without_dropping_requests(tmp_path, max_batch_size):
     base = str(tmp_path / "toy")
     _write_version(base, 1, seed=1)
     loader = _SeedLoader()
-    manager = ModelManager(loader=loader)
+    manager = ModelManager(loader=loader, max_batch_size=max_batch_size)
     manager.add_path("toy", base)
     x = [[0.3, -0.2, 0.9, 1.0]]
     want1 = mlp(1).predict(np.array(x, np.float32), verbose=0)
@@ -395,7 +426,8 @@ def test_cli_serves_a_saved_keras_file(tmp_path):
     except NotImplementedError as e:
         pytest.skip("model.save is not available yet: %s" % e)
     proc = subprocess.Popen([sys.executable, "-m", "neuroflow", "serve", path, "--model_name",
-                             "mnist", "--port", "0"], stdout=subprocess.PIPE, text=True,
+                             "mnist", "--port", "0", "--enable_batching"],
+                            stdout=subprocess.PIPE, text=True,
                             cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT))
     try:
         line = proc.stdout.readline()
