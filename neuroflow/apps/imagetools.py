@@ -15,7 +15,6 @@ import collections
 import datetime
 import hashlib
 import os
-import random
 import re
 import sys
 
@@ -277,7 +276,6 @@ def retrain(args, log=print):
         raise ValueError("neuroflow retrain writes a Keras model: --output_graph must end in "
                          f".h5 or .keras. Received: output_graph={args.output_graph}")
     rng = np.random.default_rng(args.random_seed)
-    random.seed(args.random_seed)
     image_lists = create_image_lists(args.image_dir, args.testing_percentage,
                                      args.validation_percentage, log)
     if image_lists is None:
