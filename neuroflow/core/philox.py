@@ -116,15 +116,13 @@ def truncated_normal(key, counter, n, dtype):
         f0, f1 = _box_muller_float(b[:, 0::2], b[:, 1::2])
         vals = np.stack([f0, f1], axis=2).reshape(todo.size, -1)
         ok = np.abs(vals) < 2.0
-        rest = []
-        for i, g in enumerate(todo):
-            keep = vals[i][ok[i]]
-            take = min(4 - got[g], keep.size)
-            out[g, got[g]:got[g] + take] = keep[:take]
-            got[g] += take
-            if got[g] < 4:
-                rest.append(g)
-        todo = np.array(rest, dtype=np.int64)
+        need = 4 - got[todo]
+        rank = np.cumsum(ok, axis=1)  # the first `need` accepted values of each group, in order
+        rows, cols = np.nonzero(ok & (rank <= need[:, None]))
+        g = todo[rows]
+        out[g, got[g] + rank[rows, cols] - 1] = vals[rows, cols]
+        got[todo] += np.minimum(rank[:, -1], need)
+        todo = todo[got[todo] < 4]
         start += per
     return out.reshape(-1)[:n].astype(dtype, copy=False)
 
