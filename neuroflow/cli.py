@@ -3,6 +3,11 @@
   neuroflow run script.py [args...]     # `import tensorflow as tf` etc. resolve to neuroflow
   neuroflow run notebook.ipynb          # the code cells, in order (IPython magics skipped)
   neuroflow demo [--steps N]            # train on real data, print the test accuracy
+  neuroflow serve model.h5 --model_name mnist --port 8501   # TensorFlow Serving's REST API
+  neuroflow digits --model model.h5     # the digit recognizer web app
+  neuroflow classify-image --image_file x.jpg               # EfficientNet-Lite0 top-5
+  neuroflow retrain --image_dir DIR     # transfer learning: frozen base, new top
+  neuroflow label-image --graph G --labels L --image x.jpg
   neuroflow --version
 
 ``python -m neuroflow ...`` is the same. In a notebook or a test, :func:`install_aliases` makes
