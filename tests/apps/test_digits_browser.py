@@ -115,12 +115,15 @@ def synthetic(digit):
 
 # ------------------------------------------------------------------ fixtures
 @pytest.fixture(scope="module")
-def cnn_model(request):
+def cnn_model(request, tmp_path_factory):
     from neuroflow.keras.models import load_model
     given = os.environ.get("NEUROFLOW_DIGITS_MODEL")
     if given:
         return load_model(given, compile=False)
-    path = os.path.join(str(request.config.cache.mkdir("neuroflow_digits")), "cnn_20k_1.h5")
+    cache = getattr(request.config, "cache", None)  # absent with -p no:cacheprovider (CI)
+    folder = cache.mkdir("neuroflow_digits") if cache is not None else \
+        tmp_path_factory.mktemp("neuroflow_digits")
+    path = os.path.join(str(folder), "cnn_20k_1.h5")
     if not os.path.exists(path):
         spec = importlib.util.spec_from_file_location(
             "train_models", os.path.join(ROOT, "examples", "digits_app", "train_models.py"))
