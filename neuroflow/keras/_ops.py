@@ -46,7 +46,6 @@ def gather(params, ids):
     return _nn().embedding_lookup(params, ids)
 
 
-_UNSEEDED = []
 
 
 class NormalLike(Operation):
@@ -63,9 +62,8 @@ class NormalLike(Operation):
 
     def bind(self, ctx):
         if self.seeds == (None, None):
-            if not _UNSEEDED:
-                _UNSEEDED.append(np.random.default_rng())
-            rng = _UNSEEDED[0]
+            # seeded from NumPy's global RNG: keras.utils.set_random_seed makes fit repeatable
+            rng = np.random.default_rng(np.random.randint(0, 2**31 - 1, size=2).tolist())
         else:
             rng = ctx.rng(self)
         stddev = self.stddev

@@ -442,13 +442,12 @@ def _ls(d):
     return "<unknown>" if d is None else "[%s]" % ",".join("?" if v is None else str(v) for v in d)
 
 
-_UNSEEDED = []
 
 
 def _unseeded_rng():
-    if not _UNSEEDED:
-        _UNSEEDED.append(np.random.default_rng())
-    return _UNSEEDED[0]
+    """A fast generator for an unseeded dropout, seeded from NumPy's global RNG when bound
+    (so np.random.seed / keras.utils.set_random_seed make runs repeatable)."""
+    return np.random.default_rng(np.random.randint(0, 2**31 - 1, size=2).tolist())
 
 
 class Dropout(Operation):
