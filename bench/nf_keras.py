@@ -1,4 +1,4 @@
-"""The Keras workloads (W1, W2 training epochs; W6mlp one-image predict) on ``neuroflow.keras``.
+"""The Keras workloads (W1, W2, W3 epochs; W6mlp, W6cnn one-image predict) on ``neuroflow.keras``.
 
 Written as course code writes them (Sequential, compile, fit, predict) and mirroring the peers'
 TF/Keras script: Glorot-uniform weights and zero biases (the Keras default), categorical
@@ -24,6 +24,18 @@ def build(wl):
             L.Dropout(0.5),
             L.Dense(10, activation="softmax"),
         ]
+    elif wl in ("W3", "W6cnn"):  # the course CNN, NHWC as tf.keras
+        stack = [
+            Input((28, 28, 1)),
+            L.Conv2D(32, 3, padding="same", activation="relu"),
+            L.MaxPooling2D(2),
+            L.Conv2D(64, 3, padding="same", activation="relu"),
+            L.MaxPooling2D(2),
+            L.Flatten(),
+            L.Dense(256, activation="relu"),
+            L.Dropout(0.5),
+            L.Dense(10, activation="softmax"),
+        ]
     else:  # W2, W6mlp
         stack = [
             Input((784,)),
@@ -38,7 +50,9 @@ def build(wl):
 def run_classifier(wl):
     xtr, ytr, xte, yte, src = C.load_mnist()
     ytr1 = C.one_hot(ytr)
-    cfg = C.W1_CFG if wl == "W1" else C.W2_CFG
+    if wl == "W3":
+        xtr, xte = xtr.reshape(-1, 28, 28, 1), xte.reshape(-1, 28, 28, 1)
+    cfg = {"W1": C.W1_CFG, "W2": C.W2_CFG, "W3": C.W3_CFG}[wl]
     model = build(wl)
     opt = optimizers.SGD(cfg["lr"]) if wl == "W1" else optimizers.Adam(cfg["lr"])
     model.compile(optimizer=opt, loss="categorical_crossentropy")
@@ -64,7 +78,8 @@ def run_classifier(wl):
 
 def run_latency(wl):
     model = build(wl)
-    x = np.random.default_rng(0).random((1, 784), dtype=np.float32)
+    shape = (1, 28, 28, 1) if wl == "W6cnn" else (1, 784)
+    x = np.random.default_rng(0).random(shape, dtype=np.float32)
     res, call_error = {}, None
     for how in ("predict", "call"):
         ts = []

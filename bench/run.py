@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -168,23 +169,30 @@ def nf_importable(wl):
     return None
 
 
-def run_one(fw, wl, rep, timeout, overrides):
+def run_one(fw, wl, rep, timeout, overrides, fw_overrides=None):
     env = base_env()
     env.update(FRAMEWORKS[fw][2])
     env.update(overrides)
+    env.update((fw_overrides or {}).get(fw, {}))
     la0, t0 = loadavg(), time.time()
+    timeout_s = None
+    # its own session, so that a timeout ends the measured process too, not only /usr/bin/time
+    p = subprocess.Popen(
+        command(fw, wl),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=BENCH if FRAMEWORKS[fw][1] is None else PEERS,
+        start_new_session=True,
+    )
     try:
-        p = subprocess.run(
-            command(fw, wl),
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=BENCH if FRAMEWORKS[fw][1] is None else PEERS,
-        )
-        rc, out, err = p.returncode, p.stdout, p.stderr
-    except subprocess.TimeoutExpired as e:
-        rc, out, err = "timeout", _text(e.stdout), _text(e.stderr)
+        out, err = p.communicate(timeout=timeout)
+        rc = p.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, err = p.communicate()
+        rc, timeout_s = "timeout", timeout
     rec = {
         "framework": fw,
         "workload": wl,
@@ -195,6 +203,10 @@ def run_one(fw, wl, rep, timeout, overrides):
         "loadavg_after": loadavg(),
         "wall_s": time.time() - t0,
     }
+    if (fw_overrides or {}).get(fw):
+        rec["fw_env"] = fw_overrides[fw]
+    if timeout_s is not None:
+        rec["timeout_s"] = timeout_s
     rec.update(parse_time_v(err))
     lines = [ln for ln in out.splitlines() if ln.startswith("RESULT_JSON ")]
     if lines:
@@ -204,10 +216,6 @@ def run_one(fw, wl, rep, timeout, overrides):
     else:
         rec["error"] = (err[-1500:] if err else "") + (out[-500:] if out else "")
     return rec
-
-
-def _text(b):
-    return b.decode(errors="replace") if isinstance(b, bytes) else (b or "")
 
 
 def median(xs):
@@ -225,6 +233,10 @@ def summarize(records, wl, fws):
     for fw in fws:
         ts = [r["time_s"] for r in ok if r["framework"] == fw]
         if not ts:
+            late = [r["timeout_s"] for r in records
+                    if r["workload"] == wl and r["framework"] == fw and "timeout_s" in r]
+            if late:  # the whole process (start-up included) ran past this: a lower bound only
+                rows[fw] = {"timed_out_after_s": min(late), "n": 0}
             continue
         last = [r for r in ok if r["framework"] == fw][-1]
         rows[fw] = {
@@ -238,13 +250,21 @@ def summarize(records, wl, fws):
             "peak_rss_mb": median(
                 [r["peak_rss_mb"] for r in ok if r["framework"] == fw and "peak_rss_mb" in r]
             ),
+            "load": median(
+                [
+                    r["loadavg_before"]
+                    for r in ok
+                    if r["framework"] == fw and r.get("loadavg_before") is not None
+                ]
+            ),
+            "fw_env": last.get("fw_env"),
         }
     ours = rows.get("neuroflow")
     by_rep = {}
     for r in ok:
         by_rep.setdefault(r["rep"], {})[r["framework"]] = r["time_s"]
     for fw, row in rows.items():
-        if ours is None or fw == "neuroflow":
+        if ours is None or fw == "neuroflow" or "median" not in row:
             continue
         row["ratio"] = ours["median"] / row["median"]
         pairs = [d["neuroflow"] / d[fw] for d in by_rep.values() if "neuroflow" in d and fw in d]
@@ -275,6 +295,9 @@ def print_table(wl, rows):
         )
     )
     for fw, r in rows.items():
+        if "median" not in r:
+            print("%-14s timed out after %d s (process wall time)" % (fw, r["timed_out_after_s"]))
+            continue
         ratio = "-" if "ratio" not in r else "%.3g" % r["ratio"]
         paired = (
             "-"
@@ -300,6 +323,96 @@ def print_table(wl, rows):
 
 def _fmt(v, f):
     return "-" if v is None else f % v
+
+
+def _t(v, unit):
+    """A time in the unit's natural scale: ms below a second for per-call/per-step figures."""
+    if v is None:
+        return "-"
+    if unit in ("s/call", "s/step"):
+        return "%.3g ms" % (v * 1e3)
+    return "%.3g s" % v
+
+
+# the settings that change what a workload's run times (scaled to the same unit)
+RELEVANT_ENV = {"W1": ("PEERS_MAX_STEPS",), "W2": ("PEERS_MAX_STEPS",), "W3": ("W3_STEPS",),
+                "W4": ("W4_STEPS",)}
+
+
+def markdown(doc):
+    """The results as one markdown table: per workload, neuroflow's median and each peer's with
+    the ratio neuroflow / peer (of the medians; the paired per-repetition median in brackets)."""
+    c0, c1 = doc.get("neuroflow_commit_start"), doc.get("neuroflow_commit")
+    out = [
+        "%s, neuroflow %s, %s CPUs; median load %s (1-min load average before each run)"
+        % (
+            doc.get("time", "?"),
+            c1 if c0 in (None, c1) else "%s..%s" % (c0, c1),
+            doc.get("machine", {}).get("cpus"),
+            _fmt(
+                median(
+                    [
+                        r["loadavg_before"]
+                        for r in doc.get("records", [])
+                        if r.get("loadavg_before") is not None
+                    ]
+                ),
+                "%.1f",
+            ),
+        ),
+        "",
+        (
+            "| workload | load | neuroflow | torch_1t | torch_default | tf | numpy_1t | nf RSS MB "
+            "| torch_1t RSS MB | tf RSS MB |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for wl, rows in doc.get("summary", {}).items():
+        if "skipped" in rows:
+            out.append("| %s | skipped: %s |" % (wl, rows["skipped"]))
+            continue
+        ours = rows.get("neuroflow", {})
+        units = [r.get("unit") for r in rows.values() if r.get("unit")]
+        unit = ours.get("unit") or (units[0] if units else "")
+        cells = [wl + " (%s)" % unit, _fmt(ours.get("load"), "%.1f"), _t(ours.get("median"), unit)]
+        for fw in ("torch_1t", "torch_default", "tf", "numpy_1t"):
+            r = rows.get(fw)
+            if r is None:
+                cells.append("-")
+                continue
+            if "median" not in r:
+                cells.append("> %d s wall (timed out)" % r["timed_out_after_s"])
+                continue
+            c = _t(r["median"], unit)
+            if "ratio" in r:
+                c += " (%.2fx; %s)" % (r["ratio"], _fmt(r.get("paired_ratio"), "%.2fx"))
+            keys = RELEVANT_ENV.get(wl, ())
+            shown = sorted(kv for kv in (r.get("fw_env") or {}).items() if kv[0] in keys)
+            if shown:
+                c += " [%s]" % ",".join("%s=%s" % kv for kv in shown)
+            cells.append(c)
+        for fw in ("neuroflow", "torch_1t", "tf"):
+            cells.append(_fmt(rows.get(fw, {}).get("peak_rss_mb"), "%.0f"))
+        out.append("| " + " | ".join(cells) + " |")
+    extra = [fw for rows in doc.get("summary", {}).values() for fw in rows]
+    extra = sorted({fw for fw in extra if fw in ("nf_2t", "nf_peerdata", "nf_compare")})
+    for fw in extra:
+        out.append("")
+        out.append("%s (ratio %s / neuroflow):" % (fw, fw))
+        for wl, rows in doc["summary"].items():
+            if fw in rows and "neuroflow" in rows:
+                r = rows[fw]
+                unit = r.get("unit")
+                out.append(
+                    "- %s: %s vs %s (%.2fx)"
+                    % (
+                        wl,
+                        _t(r["median"], unit),
+                        _t(rows["neuroflow"]["median"], unit),
+                        r["median"] / rows["neuroflow"]["median"],
+                    )
+                )
+    return "\n".join(out)
 
 
 def git_commit():
@@ -330,6 +443,35 @@ def main(argv=None):
         default=[],
         help="K=V for every run (e.g. PEERS_MAX_STEPS=150 to shorten W1/W2 epochs)",
     )
+    ap.add_argument(
+        "--fw-env",
+        action="append",
+        default=[],
+        metavar="FW:K=V",
+        help="K=V for one framework's runs only, e.g. torch_default:PEERS_MAX_STEPS=300 (a "
+        "2-thread peer that collapses on a busy machine times a shorter, scaled epoch)",
+    )
+    ap.add_argument(
+        "--fw-repeats",
+        action="append",
+        default=[],
+        metavar="FW=N",
+        help="run FW only in the first N repetitions (a peer too slow to repeat on a busy box)",
+    )
+    ap.add_argument(
+        "--fw-timeout",
+        action="append",
+        default=[],
+        metavar="FW=S",
+        help="seconds per measurement for FW (default --timeout); a run past it is killed with "
+        "its process group and shown as a lower bound (for a timer --fw-env cannot shorten: W5)",
+    )
+    ap.add_argument(
+        "--report",
+        default=None,
+        metavar="JSON",
+        help="print the markdown table of a results file (no measurement)",
+    )
     ap.add_argument("--out", default=None, help="JSON path (default bench/results/<time>.json)")
     ap.add_argument(
         "--compare",
@@ -338,6 +480,10 @@ def main(argv=None):
         help="also measure the neuroflow in checkout DIR (as nf_compare), e.g. with a patch",
     )
     a = ap.parse_args(argv)
+    if a.report:
+        with open(a.report) as f:
+            print(markdown(json.load(f)))
+        return None
     wls = [w for w in a.workloads.split(",") if w]
     for w in wls:
         if w not in WORKLOADS:
@@ -363,6 +509,14 @@ def main(argv=None):
         fws += names
     fws = [fw for fw in fws if fw not in a.exclude.split(",")]
     overrides = dict(kv.split("=", 1) for kv in a.env)
+    fw_repeats = {k: int(v) for k, v in (kv.split("=", 1) for kv in a.fw_repeats)}
+    fw_timeout = {k: int(v) for k, v in (kv.split("=", 1) for kv in a.fw_timeout)}
+    fw_overrides = {}
+    for spec in a.fw_env:
+        fw, _, kv = spec.partition(":")
+        if "=" not in kv:
+            ap.error("--fw-env expects FW:K=V, got %r" % spec)
+        fw_overrides.setdefault(fw, {}).update([kv.split("=", 1)])
 
     skipped, usable = {}, []
     checked = {}
@@ -375,9 +529,8 @@ def main(argv=None):
             print("skip %s: %s" % (fw, checked[key]), flush=True)
         else:
             usable.append(fw)
-    print(
-        "machine: %d CPUs, load %s; neuroflow %s" % (_cpus(), loadavg(), git_commit()), flush=True
-    )
+    commit0 = git_commit()
+    print("machine: %d CPUs, load %s; neuroflow %s" % (_cpus(), loadavg(), commit0), flush=True)
 
     records, summary = [], {}
     for wl in wls:
@@ -389,7 +542,11 @@ def main(argv=None):
         todo = [fw for fw in usable if wl in PEER_WORKLOADS.get(FRAMEWORKS[fw][4], {wl})]
         for rep in range(a.repeats):
             for fw in todo:  # alternate: neuroflow, peer, peer, ..., neuroflow, ...
-                rec = run_one(fw, wl, rep, a.timeout, overrides)
+                if rep >= fw_repeats.get(fw, a.repeats):
+                    continue
+                rec = run_one(
+                    fw, wl, rep, fw_timeout.get(fw, a.timeout), overrides, fw_overrides
+                )
                 records.append(rec)
                 shown = (
                     "%.4g %s" % (rec["time_s"], rec.get("unit", ""))
@@ -418,13 +575,16 @@ def main(argv=None):
             "python": platform.python_version(),
         },
         "neuroflow_commit": git_commit(),
+        "neuroflow_commit_start": commit0,  # others may commit while a long run goes on
         "skipped": skipped,
         "env": overrides,
+        "fw_env": fw_overrides,
         "summary": summary,
         "records": records,
     }
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
+    print("\n" + markdown(doc))
     print("\nwrote %s" % os.path.relpath(out), flush=True)
     return doc
 
