@@ -91,28 +91,6 @@ _CLASSES = {"MaxNorm": MaxNorm, "NonNeg": NonNeg, "UnitNorm": UnitNorm, "MinMaxN
             "min_max_norm": MinMaxNorm}
 
 
-def serialize(constraint):
-    if constraint is None:
-        return None
-    return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
+from ._registry import serializers  # noqa: E402
 
-
-def deserialize(config, custom_objects=None):
-    name = config["class_name"] if isinstance(config, dict) else config
-    cls = (custom_objects or {}).get(name) or _CLASSES.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown constraint: '{name}'. Please ensure you are using a "
-                         "`keras.utils.custom_object_scope` and that this object is included in "
-                         "the scope.")
-    return cls.from_config(config.get("config", {})) if isinstance(config, dict) else cls()
-
-
-def get(identifier):
-    """A constraint from None, a name, a config dict or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+serialize, deserialize, get = serializers(_CLASSES, "constraint")

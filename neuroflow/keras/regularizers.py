@@ -76,28 +76,6 @@ def l1_l2(l1=0.01, l2=0.01):  # noqa: E741
 _CLASSES = {"L1L2": L1L2, "L1": L1, "L2": L2, "l1": L1, "l2": L2, "l1_l2": L1L2}
 
 
-def serialize(regularizer):
-    if regularizer is None:
-        return None
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+from ._registry import serializers  # noqa: E402
 
-
-def deserialize(config, custom_objects=None):
-    name = config["class_name"] if isinstance(config, dict) else config
-    cls = (custom_objects or {}).get(name) or _CLASSES.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown regularizer: '{name}'. Please ensure you are using a "
-                         "`keras.utils.custom_object_scope` and that this object is included in "
-                         "the scope.")
-    return cls.from_config(config.get("config", {})) if isinstance(config, dict) else cls()
-
-
-def get(identifier):
-    """A regularizer from None, a name ('l1', 'l2', 'l1_l2'), a config dict or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+serialize, deserialize, get = serializers(_CLASSES, "regularizer")
