@@ -201,15 +201,24 @@ def fully_connected(inputs, num_outputs, activation_fn=_nn.relu, normalizer_fn=N
             kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
             kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
             trainable=trainable, name=sc.name, dtype=inputs.dtype, _scope=sc, _reuse=reuse)
-        outputs = layer.apply(inputs)
-        _add_to_collections(layer.kernel, variables_collections, "weights")
-        if layer.bias is not None:
-            _add_to_collections(layer.bias, variables_collections, "biases")
-        if normalizer_fn is not None:
-            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
-        if activation_fn is not None:
-            outputs = activation_fn(outputs)
-        return _collect_outputs(outputs_collections, sc.name, outputs)
+        return _finish_layer(layer, inputs, ("kernel",), sc, variables_collections,
+                             outputs_collections, normalizer_fn, normalizer_params, activation_fn)
+
+
+def _finish_layer(layer, inputs, weights, sc, variables_collections, outputs_collections,
+                  normalizer_fn, normalizer_params, activation_fn):
+    """What every contrib layer does after building its core layer: apply it, file its
+    variables, then the normalizer, the activation and the outputs collection."""
+    outputs = layer.apply(inputs)  # builds the layer: its weights exist from here on
+    for w in weights:
+        _add_to_collections(getattr(layer, w), variables_collections, "weights")
+    if layer.bias is not None:
+        _add_to_collections(layer.bias, variables_collections, "biases")
+    if normalizer_fn is not None:
+        outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+    if activation_fn is not None:
+        outputs = activation_fn(outputs)
+    return _collect_outputs(outputs_collections, sc.name, outputs)
 
 
 def linear(inputs, num_outputs, **kwargs):

@@ -11,8 +11,8 @@ from ..core.variable_scope import variable_scope
 from ..initializers import Zeros
 from ..ops import conv_nn as _cnn
 from .framework import add_arg_scope
-from .layers import (_add_to_collections, _collect_outputs, _model_variable_getter,
-                     xavier_initializer)
+from .layers import (_add_to_collections, _collect_outputs, _finish_layer,  # noqa: F401
+                     _model_variable_getter, xavier_initializer)
 
 __all__ = ["conv1d", "conv2d", "convolution", "convolution1d", "convolution2d",
            "conv2d_transpose", "convolution2d_transpose", "separable_conv2d",
@@ -59,15 +59,9 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
                     kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
                     trainable=trainable, name=sc.name, dtype=inputs.dtype, _scope=sc,
                     _reuse=reuse)
-        outputs = layer.apply(inputs)
-        _add_to_collections(layer.kernel, variables_collections, "weights")
-        if layer.bias is not None:
-            _add_to_collections(layer.bias, variables_collections, "biases")
-        if normalizer_fn is not None:
-            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
-        if activation_fn is not None and not fuse:
-            outputs = activation_fn(outputs)
-        return _collect_outputs(outputs_collections, sc.name, outputs)
+        return _finish_layer(layer, inputs, ("kernel",), sc, variables_collections,
+                             outputs_collections, normalizer_fn, normalizer_params,
+                             None if fuse else activation_fn)
 
 
 convolution2d = conv2d = convolution1d = conv1d = convolution
@@ -92,15 +86,8 @@ def convolution2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding=
             kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
             kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
             trainable=trainable, name=sc.name, dtype=inputs.dtype, _scope=sc, _reuse=reuse)
-        outputs = layer.apply(inputs)
-        _add_to_collections(layer.kernel, variables_collections, "weights")
-        if layer.bias is not None:
-            _add_to_collections(layer.bias, variables_collections, "biases")
-        if normalizer_fn is not None:
-            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
-        if activation_fn is not None:
-            outputs = activation_fn(outputs)
-        return _collect_outputs(outputs_collections, sc.name, outputs)
+        return _finish_layer(layer, inputs, ("kernel",), sc, variables_collections,
+                             outputs_collections, normalizer_fn, normalizer_params, activation_fn)
 
 
 conv2d_transpose = convolution2d_transpose
@@ -137,16 +124,9 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
             bias_initializer=biases_initializer, depthwise_regularizer=weights_regularizer,
             pointwise_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
             trainable=trainable, name=sc.name, dtype=inputs.dtype, _scope=sc, _reuse=reuse)
-        outputs = layer.apply(inputs)
-        _add_to_collections(layer.depthwise_kernel, variables_collections, "weights")
-        _add_to_collections(layer.pointwise_kernel, variables_collections, "weights")
-        if layer.bias is not None:
-            _add_to_collections(layer.bias, variables_collections, "biases")
-        if normalizer_fn is not None:
-            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
-        if activation_fn is not None:
-            outputs = activation_fn(outputs)
-        return _collect_outputs(outputs_collections, sc.name, outputs)
+        return _finish_layer(layer, inputs, ("depthwise_kernel", "pointwise_kernel"), sc,
+                             variables_collections, outputs_collections, normalizer_fn,
+                             normalizer_params, activation_fn)
 
 
 separable_conv2d = separable_convolution2d
