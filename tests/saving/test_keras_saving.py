@@ -57,6 +57,47 @@ def test_h5_layout_is_keras(tmp_path):
         assert f["optimizer_weights"].attrs["weight_names"][0] == b"iteration:0"
 
 
+# optimizer_weights names, in order, as tf_keras 2.21 writes them for the same model
+# (ws: the variables' names, d0/kernel ... d1/bias in a fresh process)
+_TFKERAS_NAMES = {
+    "new": lambda ws: ["iteration:0"] + ["RMSprop/%s/%s:0" % (s, w) for s in
+                                         ("velocity", "momentum", "average_gradient") for w in ws],
+    "legacy": lambda ws: ["RMSprop/iter:0"] + ["RMSprop/%s/%s:0" % (w, s) for s in
+                                               ("rms", "momentum", "mg") for w in ws],
+}
+
+
+@pytest.mark.parametrize("layout,decay", [("new", 0.0), ("legacy", 0.1)])
+def test_optimizer_state_in_tf_keras_layout(tmp_path, layout, decay):
+    """tf.keras's new optimizers keep slot groups variable by variable and read a config
+    with ``is_legacy_optimizer: false``; one with ``decay`` is a legacy OptimizerV2 there."""
+    import json
+
+    def make():
+        m = keras.Sequential([L.Dense(4, activation="relu", input_shape=(3,), name="d0"),
+                              L.Dense(2, activation="softmax", name="d1")])
+        m.compile(keras.optimizers.RMSprop(0.01, momentum=0.5, centered=True, decay=decay),
+                  "categorical_crossentropy")
+        return m
+    x = np.random.RandomState(1).rand(8, 3).astype(np.float32)
+    y = np.eye(2, dtype=np.float32)[[0, 1] * 4]
+    m = make()
+    m.fit(x, y, epochs=2, batch_size=4, verbose=0)
+    m.save(str(tmp_path / "m.h5"))
+    with h5py.File(str(tmp_path / "m.h5"), "r") as f:
+        names = [n.decode() for n in f["optimizer_weights"].attrs["weight_names"]]
+        assert names == _TFKERAS_NAMES[layout]([w.name[:-2] for w in m.trainable_weights])
+        cfg = json.loads(f.attrs["training_config"])["optimizer_config"]["config"]
+        assert cfg.get("is_legacy_optimizer", True) == (layout == "legacy")
+        assert ("decay" in cfg) == (layout == "legacy")
+    m2 = keras.models.load_model(str(tmp_path / "m.h5"))
+    for slot in ("rms", "momentum", "mg"):
+        for v, v2 in zip(m.trainable_weights, m2.trainable_weights):
+            np.testing.assert_array_equal(m.optimizer.get_slot(v, slot).numpy(),
+                                          m2.optimizer.get_slot(v2, slot).numpy())
+    assert m.train_on_batch(x, y) == m2.train_on_batch(x, y)
+
+
 def test_weights_by_order_by_name_and_mismatch(tmp_path):
     m, x, y = _cnn()
     p = str(tmp_path / "w.h5")

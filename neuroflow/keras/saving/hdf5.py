@@ -1,7 +1,8 @@
 """Keras's HDF5 layout (``model.save('m.h5')``, ``save_weights('w.h5')``), as tf.keras writes it:
 root attributes ``model_config`` / ``training_config`` (JSON), ``keras_version``, ``backend``;
 ``model_weights/<layer>/<layer>/<weight>:0`` datasets with ``layer_names`` / ``weight_names``
-attributes; ``optimizer_weights`` (``iteration:0``, ``<Optimizer>/<slot>/<variable>:0``).
+attributes; ``optimizer_weights`` (``iteration:0``, ``<Optimizer>/<slot>/<variable>:0``, or a
+legacy optimizer's ``<Optimizer>/iter:0``, ``<Optimizer>/<variable>/<slot>:0``).
 """
 import json
 import warnings
@@ -112,18 +113,55 @@ def _set(layer, vals, skip_mismatch, path):
 
 
 # -------------------------------------------------------------------- optimizer state
+def _legacy_layout(opt):
+    """tf.keras 2.11+ writes its new optimizers (``is_legacy_optimizer: false``); one with
+    ``decay`` only exists as a legacy OptimizerV2, whose state tf.keras lays out differently."""
+    return bool(getattr(opt, "_initial_decay", 0))
+
+
+# tf.keras's new optimizers: groups of slots created variable by variable (in each group the
+# slots alternate per variable), with their names there. Ours keep the legacy slot names.
+_NEW_LAYOUT = {
+    "SGD": [[("momentum", "m")]],
+    "Adam": [[("m", "m"), ("v", "v")], [("vhat", "vhat")]],
+    "Nadam": [[("m", "m"), ("v", "v")]],
+    "Adamax": [[("m", "m"), ("v", "u")]],
+    "RMSprop": [[("rms", "velocity")], [("momentum", "momentum")], [("mg", "average_gradient")]],
+    "Adagrad": [[("accumulator", "accumulator")]],
+    "Adadelta": [[("accum_grad", "accumulated_grad"), ("accum_var", "accumulated_delta_var")]],
+    "Ftrl": [[("accumulator", "accumulator"), ("linear", "linear")]],
+}
+
+
+def _new_layout(opt):
+    for cls in type(opt).__mro__:
+        if cls.__name__ in _NEW_LAYOUT:
+            return _NEW_LAYOUT[cls.__name__]
+    return [[(s, s) for s in opt._slots]]
+
+
 def optimizer_weights(model):
-    """[(name, variable)] of the optimizer state in tf.keras's naming."""
+    """[(name, variable)] of the optimizer state in tf.keras's names and order: the new
+    optimizers' ``iteration:0, Adam/m/<var>:0, Adam/v/<var>:0, ...`` (see ``_NEW_LAYOUT``),
+    or a legacy optimizer's ``Adam/iter:0, Adam/<var>/m:0, ...`` (variables per slot)."""
     opt = getattr(model, "optimizer", None)
     if opt is None or not hasattr(opt, "_slots"):
         return []
-    out = [("iteration:0", opt.iterations)]
     name = getattr(opt, "_name", type(opt).__name__)
-    for var in model.trainable_weights:
-        for slot_name, per_var in opt._slots.items():
-            s = per_var.get(var) if isinstance(per_var, dict) else None
-            if s is not None:
-                out.append(("%s/%s/%s" % (name, slot_name, _wname(var)), s))
+    slots = {s: per_var for s, per_var in opt._slots.items() if isinstance(per_var, dict)}
+    if _legacy_layout(opt):
+        out = [("%s/iter:0" % name, opt.iterations)]
+        for slot_name, per_var in slots.items():
+            out += [("%s/%s/%s" % (name, _wname(var)[:-2], slot_name + ":0"), per_var[var])
+                    for var in model.trainable_weights if per_var.get(var) is not None]
+        return out
+    out = [("iteration:0", opt.iterations)]
+    for group in _new_layout(opt):
+        for var in model.trainable_weights:
+            for ours, theirs in group:
+                s = slots.get(ours, {}).get(var)
+                if s is not None:
+                    out.append(("%s/%s/%s" % (name, theirs, _wname(var)), s))
     return out
 
 
@@ -142,6 +180,7 @@ def set_optimizer_weights(model, pairs, path, by_var=None):
     ensure_slots(model)
     if by_var is None:
         by_var = {_wname(v)[:-2]: v for v in model.trainable_weights}
+    renames = {theirs: ours for group in _new_layout(opt) for ours, theirs in group}
     ok = 0
     for name, val in pairs:
         base = name[:-2] if name.endswith(":0") else name
@@ -150,9 +189,12 @@ def set_optimizer_weights(model, pairs, path, by_var=None):
             ok += 1
             continue
         parts = base.split("/")
-        for i in range(1, len(parts)):
-            slot, var = parts[i], "/".join(parts[i + 1:])
+        # new optimizers: <Opt>/<slot>/<var>; legacy ones: <Opt>/<var>/<slot>
+        cands = [(parts[i], "/".join(parts[i + 1:])) for i in range(1, len(parts))]
+        cands.append((parts[-1], "/".join(parts[1:-1])))
+        for slot, var in cands:
             v = by_var.get(var)
+            slot = renames.get(slot, slot)
             if v is not None and slot in opt._slots:
                 s = opt._slots[slot].get(v)
                 if s is not None and tuple(s.shape.as_list()) == np.shape(val):
@@ -184,5 +226,10 @@ def training_config(model):
     cfg = {"loss": loss, "metrics": metrics, "weighted_metrics": None,
            "loss_weights": getattr(model, "compiled_loss_weights", None)}
     if hasattr(opt, "get_config"):
-        cfg["optimizer_config"] = {"class_name": type(opt).__name__, "config": opt.get_config()}
+        ocfg = opt.get_config()
+        if not _legacy_layout(opt):   # tf.keras reads a config without this key as legacy
+            # (Nadam's "decay" is its fixed momentum schedule, not an argument there)
+            ocfg = {k: v for k, v in ocfg.items() if k != "decay"}
+            ocfg["is_legacy_optimizer"] = False
+        cfg["optimizer_config"] = {"class_name": type(opt).__name__, "config": ocfg}
     return json.dumps(cfg, default=_json_default)
