@@ -182,6 +182,8 @@ def set_intra_op_parallelism_threads(num_threads):
     n = _check(num_threads)
     _requested = n
     _get_backend().set(n if n > 0 else default_num_threads())
+    from . import parallel
+    parallel.set_num_parts(0)   # split large matmuls only while BLAS runs on one thread
 
 
 def get_intra_op_parallelism_threads():

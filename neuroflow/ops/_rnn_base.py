@@ -5,6 +5,7 @@ The sequence ops take ``(x, W_x, W_h, b, *initial_states[, rmask][, mask])`` and
 ``_grads`` on the saved arrays.
 """
 from ..core.errors import InvalidArgumentError
+from ..core.parallel import matmul as _gemm
 from ._base import Operation, dims, get_array_module
 
 
@@ -117,7 +118,7 @@ class _RecurrentSeq(Operation):
 
     def _dx(self, xp, dZ, Wx, single):
         T, B = dZ.shape[:2]
-        dx = (dZ.reshape(T * B, -1) @ Wx.T).reshape(T, B, -1)
+        dx = _gemm(dZ.reshape(T * B, -1), Wx.T).reshape(T, B, -1)
         if single:
             return dx[0]
         return dx if self.time_major else xp.ascontiguousarray(dx.transpose(1, 0, 2))
@@ -128,7 +129,7 @@ class _RecurrentSeq(Operation):
         out = h0.T @ dZ[T - 1 if self.reverse else 0]
         if T > 1:
             a, b = (Hs[1:], dZ[:-1]) if self.reverse else (Hs[:-1], dZ[1:])
-            out += a.reshape(-1, a.shape[-1]).T @ b.reshape(-1, b.shape[-1])
+            out += _gemm(a.reshape(-1, a.shape[-1]).T, b.reshape(-1, b.shape[-1]))
         return out
 
     @staticmethod
@@ -242,11 +243,11 @@ def _w1(xp, Wx, b, a=None, dtype=None):
 def _proj(X1, W1):
     """[x, 1] @ [W_x; b] for every step at once: [T, B, columns]."""
     T, B, D1 = X1.shape
-    return (X1.reshape(T * B, D1) @ W1).reshape(T, B, W1.shape[1])
+    return _gemm(X1.reshape(T * B, D1), W1).reshape(T, B, W1.shape[1])
 
 
 def _w1_grad(X1, dZ):
     """(dW_x, db) from one GEMM: [x, 1]^T @ dZ over all steps."""
     T, B, D1 = X1.shape
-    dW1 = X1.reshape(T * B, D1).T @ dZ.reshape(T * B, -1)
+    dW1 = _gemm(X1.reshape(T * B, D1).T, dZ.reshape(T * B, -1))
     return dW1[:-1], dW1[-1]

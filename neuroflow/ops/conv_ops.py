@@ -13,6 +13,7 @@ The three ops are each other's gradients, so double backward comes for free.
 import threading
 
 from ..core import context
+from ..core.parallel import matmul as _gemm
 from ._base import Operation, dims, get_array_module, np
 
 __all__ = []
@@ -179,7 +180,7 @@ def conv_forward(x, W, strides, dilations, pads, Ho, Wo, b=None, own=None):
         buf = own(n * rows * Kb, x.dtype, xp) if whole and own is not None else None
         cols = im2col(x if whole else x[i:i + step], kh, kw, strides, dilations, pads, Ho, Wo,
                       buf=buf, ones=fold)
-        xp.matmul(cols, W2, out=y2[i * rows:(i + step) * rows])
+        _gemm(cols, W2, out=y2[i * rows:(i + step) * rows])
     if b is not None and not fold:
         y += b
     return y, (cols if n <= step else None)
@@ -192,13 +193,13 @@ def conv_filter_grad(x, gy, kshape, strides, dilations, pads, cols=None):
     kh, kw = kshape[0], kshape[1]
     K = kh * kw * x.shape[3]
     if cols is not None:  # (a ones column's row, the bias gradient, is cheaper kept than cut)
-        return xp.matmul(cols.T, gy.reshape(-1, O))[:K].reshape(kshape)
+        return _gemm(cols.T, gy.reshape(-1, O))[:K].reshape(kshape)
     rows = Ho * Wo
     step = _batch_step(rows * K * x.dtype.itemsize)
     gW = None
     for i in range(0, max(n, 1), step):
         c = im2col(x[i:i + step], kh, kw, strides, dilations, pads, Ho, Wo)
-        g = xp.matmul(c.T, gy[i:i + step].reshape(-1, O))
+        g = _gemm(c.T, gy[i:i + step].reshape(-1, O))
         gW = g if gW is None else gW + g
     return gW.reshape(kshape)
 
@@ -241,7 +242,7 @@ def col2im_grad(gy, W, x_shape, strides, dilations, pads):
     for s in range(0, n, step):
         g2 = gy[s:s + step].reshape(-1, O)
         d = scratch.get("dcols", (g2.shape[0], K), gy.dtype, xp)
-        xp.matmul(g2, Wt, out=d)
+        _gemm(g2, Wt, out=d)
         d = d.reshape(g2.shape[0] // rows, Ho, Wo, kh, kw, C)
         part = gxp[s:s + step]
         for i in range(kh):

@@ -4,7 +4,7 @@ One-input math lives in ``unary_ops``, linear algebra (tensordot, einsum, norm, 
 ``linalg_ops`` and clipping in ``clip_ops``; all are re-exported from here so that they reach the
 top-level namespace (``neuroflow/__init__`` star-imports this module).
 """
-from ..core import tensor as _tensor
+from ..core import parallel as _parallel, tensor as _tensor
 from ..core.errors import InvalidArgumentError
 from ..core.shape import broadcast_dims
 from ._base import (Operation, binary_inputs, check_same_dtype, convert_to_tensor, dims, dtypes,
@@ -573,8 +573,8 @@ class MatMul(Operation):
 
     def forward(self, a, b):
         try:
-            return (a.swapaxes(-1, -2) if self.transpose_a else a) @ \
-                (b.swapaxes(-1, -2) if self.transpose_b else b)
+            return _parallel.matmul(a.swapaxes(-1, -2) if self.transpose_a else a,
+                                    b.swapaxes(-1, -2) if self.transpose_b else b)
         except ValueError:
             self._raise_shapes(np.shape(a), np.shape(b))
             raise

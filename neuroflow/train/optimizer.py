@@ -3,13 +3,16 @@
 Each optimizer's update for one variable is one stateful op (``_Apply``) whose bound function
 reads the variable and its slots from the run context and updates them in place, so a training
 step costs one Python call per variable. Hyperparameters given as Python numbers are baked into
-that function; only tensors (schedules, placeholders, variables) are inputs of the op.
+that function; only tensors (schedules, placeholders, variables) are inputs of the op. A large
+variable's built-in update (elementwise) runs in slices on the matmul worker threads
+(``core/parallel.py``), each slice with its own scratch arrays.
 """
 import numbers
+import threading
 
 import numpy as np
 
-from ..core import context
+from ..core import context, parallel
 from ..core.backend import get_array_module
 from ..core.gradients import gradients
 from ..core.graph import GraphKeys, control_dependencies, get_default_graph, name_scope
@@ -43,6 +46,8 @@ class _Apply(Operation):
         read, write = ctx.reader(self.var), ctx.writer(self.var)
         slots = [(ctx.reader(s), ctx.writer(s)) for s in self.slots]
         update = self.opt._update_fn(self.var)
+        if getattr(type(self.opt)._update_fn, "__module__", "").startswith("neuroflow."):
+            update = _sliced(update)   # built-in rules are elementwise; a user's may not be
         spec = None if self.spec is None else tuple(self.spec)
         if self.copy_on_write:
             # eager: tensors read from the variable earlier keep their values, as in TF2
@@ -99,17 +104,48 @@ def _own(a, write):
     return a
 
 
+MIN_SLICE = 1 << 17   # elements (512 KB of float32) per slice at least
+_slice = threading.local()   # .index: which slice this thread updates (None: the whole variable)
+
+
+def _sliced(update):
+    """``update`` run on ``parallel.num_parts()`` slices of a large variable at once."""
+    def run(w, g, slots, *h):
+        n, parts = w.size, parallel.num_parts()
+        if (parts < 2 or n < 2 * MIN_SLICE or type(w) is not np.ndarray
+                or type(g) is not np.ndarray or g.shape != w.shape or g.dtype != w.dtype
+                or not (w.flags.c_contiguous and g.flags.c_contiguous)
+                or any(type(s) is not np.ndarray or s.shape != w.shape
+                       or not s.flags.c_contiguous for s in slots)):
+            return update(w, g, slots, *h)
+        fw, fg, fs = w.reshape(-1), g.reshape(-1), [s.reshape(-1) for s in slots]
+        parallel.run_parallel([
+            (_update_slice, (update, k, fw[i:j], fg[i:j], [s[i:j] for s in fs], h))
+            for k, (i, j) in enumerate(parallel.bounds(n, min(parts, n // MIN_SLICE)))])
+    return run
+
+
+def _update_slice(update, k, w, g, slots, h):
+    _slice.index = k
+    try:
+        update(w, g, slots, *h)
+    finally:
+        _slice.index = None
+
+
 class _Scratch:
-    """``n`` temporaries for one variable's update, allocated once and reused every step."""
+    """``n`` temporaries for one variable's update (one set per slice when it is updated in
+    slices), allocated once and reused every step."""
 
     def __init__(self, n):
-        self.n, self.bufs = n, None
+        self.n, self.bufs = n, {}
 
     def __call__(self, w):
-        b = self.bufs
+        k = getattr(_slice, "index", None)
+        b = self.bufs.get(k)
         if b is None or b[0].shape != w.shape or b[0].dtype != w.dtype:
             xp = get_array_module(w)
-            b = self.bufs = [xp.empty_like(w) for _ in range(self.n)]
+            b = self.bufs[k] = [xp.empty_like(w) for _ in range(self.n)]
         return b
 
 
