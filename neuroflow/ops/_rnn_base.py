@@ -5,6 +5,7 @@ The sequence ops take ``(x, W_x, W_h, b, *initial_states[, rmask][, mask])`` and
 ``_grads`` on the saved arrays.
 """
 from ..core.errors import InvalidArgumentError
+from ..core import parallel
 from ..core.parallel import matmul as _gemm
 from ._base import Operation, dims, get_array_module
 
@@ -77,6 +78,19 @@ class _RecurrentSeq(Operation):
             raise InvalidArgumentError(None, self, f"The mask's shape {list(m.shape)} does not "
                                        f"match the inputs' batch and time sizes {[T, B]}")
         return M
+
+    MIN_ROWS = 8     # batch rows per block at least
+
+    def _by_rows(self, xp, B, macs, rows):
+        """Runs ``rows(b0, b1)`` (the recurrence of batch rows b0:b1, forward or backward) for
+        row blocks of the batch at once on the worker threads (``core/parallel.py``): each row's
+        recurrence is independent, so a block needs one hand-off, not one per step. One block
+        when the op is small (``macs``: its recurrent multiply-adds) or not on NumPy."""
+        k = min(parallel.num_parts(), B // self.MIN_ROWS)
+        if k < 2 or macs < parallel.MIN_MACS or xp.__name__ != "numpy":
+            rows(0, B)
+            return
+        parallel.run_parallel([(rows, bounds) for bounds in parallel.bounds(B, k)])
 
     def _steps(self, T):
         return range(T - 1, -1, -1) if self.reverse else range(T)
@@ -221,6 +235,13 @@ class _SeqGrad(Operation):
         raise NotImplementedError(
             f"Second-order gradients through the fused {self.fwd.type} op are not supported; "
             "build the recurrence from a custom RNNCell (composed ops) to differentiate twice.")
+
+
+def _rows(arrays, b0, b1):
+    """Each of ``arrays`` (None, [batch, ...] or time-major [time, batch, ...]) cut to batch rows
+    b0:b1: recurrent-dropout masks are [batch or 1, units], step masks [time, batch, 1]."""
+    return [None if a is None else a[:, b0:b1] if a.ndim == 3 else
+            a if a.shape[0] == 1 else a[b0:b1] for a in arrays]
 
 
 def _start(xp, g, shape, dtype):

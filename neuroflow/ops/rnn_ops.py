@@ -17,7 +17,7 @@ tanh call covers every gate of a step and never overflows. The shared plumbing (
 the backward node) is in ``_rnn_base.py``.
 """
 from ._base import get_array_module
-from ._rnn_base import _gate_vectors, _proj, _RecurrentSeq, _start, _w1, _w1_grad
+from ._rnn_base import _gate_vectors, _proj, _RecurrentSeq, _rows, _start, _w1, _w1_grad
 
 __all__ = []
 
@@ -60,27 +60,34 @@ class LSTMSeq(_RecurrentSeq):
         Wha = Wh * a
         C = xp.empty((T, B, H), dtype=x.dtype)
         Hs = xp.empty((T, B, H), dtype=x.dtype)
-        tmp = xp.empty((B, 4 * H), dtype=x.dtype)
-        ic = xp.empty((B, H), dtype=x.dtype)
-        hd = xp.empty((B, H), dtype=x.dtype)
         Mc = None if M is None else 1 - M
-        h, c = xp.ascontiguousarray(h0, dtype=x.dtype), xp.ascontiguousarray(c0, dtype=x.dtype)
-        for t in self._steps(T):
-            g = A[t]
-            xp.dot(self._hd(xp, h, R, hd), Wha, out=tmp)
-            g += tmp
-            xp.tanh(g, out=g)
-            g *= a
-            g += off                       # the four gate activations
-            ct, ht = C[t], Hs[t]
-            xp.multiply(g[:, sf], c, out=ct)
-            xp.multiply(g[:, si], g[:, sc], out=ic)
-            ct += ic
-            xp.tanh(ct, out=ht)
-            ht *= g[:, so]
-            self._mask_step(M, Mc, t, ct, c)
-            self._mask_step(M, Mc, t, ht, h)
-            h, c = ht, ct
+        h0, c0 = xp.ascontiguousarray(h0, dtype=x.dtype), xp.ascontiguousarray(c0, dtype=x.dtype)
+
+        def rows(b0, b1):              # the recurrence of batch rows b0:b1
+            tmp = xp.empty((b1 - b0, 4 * H), dtype=x.dtype)
+            ic = xp.empty((b1 - b0, H), dtype=x.dtype)
+            hd = xp.empty((b1 - b0, H), dtype=x.dtype)
+            Rb, Mb, Mcb = _rows((R, M, Mc), b0, b1)
+            h, c = h0[b0:b1], c0[b0:b1]
+            for t in self._steps(T):
+                g = A[t, b0:b1]
+                xp.dot(self._hd(xp, h, Rb, hd), Wha, out=tmp)
+                g += tmp
+                xp.tanh(g, out=g)
+                g *= a
+                g += off                       # the four gate activations
+                ct, ht = C[t, b0:b1], Hs[t, b0:b1]
+                xp.multiply(g[:, sf], c, out=ct)
+                xp.multiply(g[:, si], g[:, sc], out=ic)
+                ct += ic
+                xp.tanh(ct, out=ht)
+                ht *= g[:, so]
+                self._mask_step(Mb, Mcb, t, ct, c)
+                self._mask_step(Mb, Mcb, t, ht, h)
+                h, c = ht, ct
+        self._by_rows(xp, B, T * B * Wh.size, rows)
+        last = self._steps(T)[-1] if T else None
+        h, c = (h0, c0) if last is None else (Hs[last], C[last])
         return self._output(xp, Hs, M, single), h, c, X1, A, C, Hs
 
     def _grads(self, xp, X1, M, R, single, params, ws, gys):
@@ -96,43 +103,52 @@ class LSTMSeq(_RecurrentSeq):
         dh = _start(xp, gys[1], (B, H), dt)
         dc = _start(xp, gys[2], (B, H), dt)
         dZ = xp.empty_like(A)
-        dht, tmp, tc = (xp.empty((B, H), dtype=dt) for _ in range(3))
-        dv = xp.empty((B, 4 * H), dtype=dt)
         WhT = xp.ascontiguousarray(Wh.T)   # a row-major operand: the per-step GEMM is faster
         Mc = None if M is None else 1 - M
-        for t in reversed(self._steps(T)):
-            if gY is not None:
-                xp.add(dh, gY[t], out=dht)
-            else:
-                dht[...] = dh
-            if M is not None:
-                ph, pc = dht * Mc[t], dc * Mc[t]
-                dht *= M[t]
-                dc *= M[t]
-            g, dz = A[t], dZ[t]
-            p = self._prev(t)
-            c_prev = c0 if p < 0 or p >= T else C[p]
-            xp.tanh(C[t], out=tc)
-            xp.multiply(dht, tc, out=dz[:, so])
-            xp.multiply(tc, tc, out=tmp)       # dc += dh * o * (1 - tanh(c)^2)
-            xp.subtract(1, tmp, out=tmp)
-            tmp *= g[:, so]
-            tmp *= dht
-            dc += tmp
-            xp.multiply(dc, g[:, sc], out=dz[:, si])
-            xp.multiply(dc, g[:, si], out=dz[:, sc])
-            xp.multiply(dc, c_prev, out=dz[:, sf])
-            dc *= g[:, sf]
-            xp.subtract(g, off, out=dv)        # d act / dz = a^2 (1 - tanh^2) = a^2 - (act - off)^2
-            dv *= dv
-            xp.subtract(a2, dv, out=dv)
-            dz *= dv
-            xp.dot(dz, WhT, out=dh)
-            if R is not None:
-                dh *= R
-            if M is not None:
-                dh += ph
-                dc += pc
+
+        def rows(b0, b1):              # backward through time for batch rows b0:b1
+            # what does not depend on the recurrence, for all steps at once: tanh(c),
+            # K = o (1 - tanh(c)^2) and the gates' derivatives DV = a^2 - (act - off)^2
+            Ab, Cb = A[:, b0:b1], C[:, b0:b1]
+            TC = xp.tanh(Cb)
+            K = xp.multiply(TC, TC)
+            xp.subtract(1, K, out=K)
+            K *= Ab[:, :, so]
+            DV = xp.subtract(Ab, off)
+            DV *= DV
+            xp.subtract(a2, DV, out=DV)
+            tmp = xp.empty((b1 - b0, H), dtype=dt)
+            Rb, Mb, Mcb = _rows((R, M, Mc), b0, b1)
+            gYb = None if gY is None else gY[:, b0:b1]
+            dhb, dcb, c0b = dh[b0:b1], dc[b0:b1], c0[b0:b1]
+            dht = xp.empty((b1 - b0, H), dtype=dt)
+            for t in reversed(self._steps(T)):
+                if gYb is not None:
+                    xp.add(dhb, gYb[t], out=dht)
+                else:
+                    dht[...] = dhb
+                if Mb is not None:
+                    ph, pc = dht * Mcb[t], dcb * Mcb[t]
+                    dht *= Mb[t]
+                    dcb *= Mb[t]
+                g, dz = Ab[t], dZ[t, b0:b1]
+                p = self._prev(t)
+                c_prev = c0b if p < 0 or p >= T else Cb[p]
+                xp.multiply(dht, TC[t], out=dz[:, so])
+                xp.multiply(dht, K[t], out=tmp)    # dc += dh * o * (1 - tanh(c)^2)
+                dcb += tmp
+                xp.multiply(dcb, g[:, sc], out=dz[:, si])
+                xp.multiply(dcb, g[:, si], out=dz[:, sc])
+                xp.multiply(dcb, c_prev, out=dz[:, sf])
+                dcb *= g[:, sf]
+                dz *= DV[t]
+                xp.dot(dz, WhT, out=dhb)
+                if Rb is not None:
+                    dhb *= Rb
+                if Mb is not None:
+                    dhb += ph
+                    dcb += pc
+        self._by_rows(xp, B, T * B * Wh.size, rows)
         dWx, db = _w1_grad(X1, dZ)
         dWh = self._prev_gemm(*self._masked(xp, h0, Hs, R), dZ)
         return self._dx(xp, dZ, Wx, single), dWx, dWh, db.astype(b.dtype, copy=False), dh, dc
@@ -176,39 +192,45 @@ class GRUSeq(_RecurrentSeq):
         else:
             W2, Whh = xp.ascontiguousarray(Wh[:, :2 * H] * 0.5), xp.ascontiguousarray(Wh[:, 2 * H:])
             S = xp.empty((T, B, H), dtype=dt)               # r * h_prev
-            zr = xp.empty((B, 2 * H), dtype=dt)
-        tmp = xp.empty((B, H), dtype=dt)
-        hd = xp.empty((B, H), dtype=dt)
         Mc = None if M is None else 1 - M
-        h = xp.ascontiguousarray(h0, dtype=dt)
-        for t in self._steps(T):
-            g = G[t]
-            gzr, gr, gh = g[:, :2 * H], g[:, H:2 * H], g[:, 2 * H:]
-            hm = self._hd(xp, h, R, hd)
-            if self.reset_after:
-                hw = S[t]
-                xp.dot(hm, W2, out=hw)
-                hw += bha
-                gzr += hw[:, :2 * H]
-            else:
-                xp.dot(hm, W2, out=zr)
-                gzr += zr
-            xp.tanh(gzr, out=gzr)
-            gzr *= 0.5
-            gzr += 0.5
-            if self.reset_after:
-                xp.multiply(gr, hw[:, 2 * H:], out=tmp)
-            else:
-                xp.multiply(gr, hm, out=S[t])
-                xp.dot(S[t], Whh, out=tmp)
-            gh += tmp
-            xp.tanh(gh, out=gh)
-            ht = Hs[t]
-            xp.subtract(h, gh, out=ht)
-            ht *= g[:, :H]
-            ht += gh
-            self._mask_step(M, Mc, t, ht, h)
-            h = ht
+        h0 = xp.ascontiguousarray(h0, dtype=dt)
+
+        def rows(b0, b1):              # the recurrence of batch rows b0:b1
+            n = b1 - b0
+            zr = None if self.reset_after else xp.empty((n, 2 * H), dtype=dt)
+            tmp, hd = xp.empty((n, H), dtype=dt), xp.empty((n, H), dtype=dt)
+            Rb, Mb, Mcb = _rows((R, M, Mc), b0, b1)
+            h = h0[b0:b1]
+            for t in self._steps(T):
+                g = G[t, b0:b1]
+                gzr, gr, gh = g[:, :2 * H], g[:, H:2 * H], g[:, 2 * H:]
+                hm = self._hd(xp, h, Rb, hd)
+                st = S[t, b0:b1]
+                if self.reset_after:
+                    xp.dot(hm, W2, out=st)
+                    st += bha
+                    gzr += st[:, :2 * H]
+                else:
+                    xp.dot(hm, W2, out=zr)
+                    gzr += zr
+                xp.tanh(gzr, out=gzr)
+                gzr *= 0.5
+                gzr += 0.5
+                if self.reset_after:
+                    xp.multiply(gr, st[:, 2 * H:], out=tmp)
+                else:
+                    xp.multiply(gr, hm, out=st)
+                    xp.dot(st, Whh, out=tmp)
+                gh += tmp
+                xp.tanh(gh, out=gh)
+                ht = Hs[t, b0:b1]
+                xp.subtract(h, gh, out=ht)
+                ht *= g[:, :H]
+                ht += gh
+                self._mask_step(Mb, Mcb, t, ht, h)
+                h = ht
+        self._by_rows(xp, B, T * B * Wh.size, rows)
+        h = Hs[self._steps(T)[-1]] if T else h0
         return self._output(xp, Hs, M, single), h, X1, G, S, Hs
 
     def _grads(self, xp, X1, M, R, single, params, ws, gys):
@@ -218,62 +240,65 @@ class GRUSeq(_RecurrentSeq):
         H = Wh.shape[0]
         dt = X1.dtype
         h0 = xp.asarray(h0, dtype=dt)
-        dzr = xp.empty((B, 2 * H), dtype=dt)
-        khh = xp.empty((B, H), dtype=dt)
         gY = None if gys[0] is None else self._grad_y(xp, gys[0], M, single)
         dh = _start(xp, gys[1], (B, H), dt)
         dZ = xp.empty_like(G)
         dS = xp.empty((T, B, 3 * H), dtype=dt) if self.reset_after else None
-        dht = xp.empty((B, H), dtype=dt)
-        tmp = xp.empty((B, H), dtype=dt)
-        hd = xp.empty((B, H), dtype=dt)
         WhT = xp.ascontiguousarray(Wh.T)   # a row-major operand: the per-step GEMM is faster
         if not self.reset_after:
             WzrT = xp.ascontiguousarray(Wh[:, :2 * H].T)
             WhhT = xp.ascontiguousarray(Wh[:, 2 * H:].T)
-            drh = xp.empty((B, H), dtype=dt)
         Mc = None if M is None else 1 - M
-        for t in reversed(self._steps(T)):
-            if gY is not None:
-                xp.add(dh, gY[t], out=dht)
-            else:
-                dht[...] = dh
-            if M is not None:
-                ph = dht * Mc[t]
-                dht *= M[t]
-            g, dz = G[t], dZ[t]
-            p = self._prev(t)
-            h_prev = h0 if p < 0 or p >= T else Hs[p]
-            xp.subtract(1, g[:, :2 * H], out=dzr)
-            dzr *= g[:, :2 * H]                 # sigmoid' = s (1 - s) for z and r
-            xp.multiply(g[:, 2 * H:], g[:, 2 * H:], out=khh)
-            xp.subtract(1, khh, out=khh)
-            xp.subtract(1, g[:, :H], out=tmp)
-            khh *= tmp                          # d h / d (hh's pre-activation)
-            xp.subtract(h_prev, g[:, 2 * H:], out=tmp)
-            tmp *= dht
-            xp.multiply(tmp, dzr[:, :H], out=dz[:, :H])
-            xp.multiply(dht, khh, out=dz[:, 2 * H:])
-            if self.reset_after:
-                ds = dS[t]
-                xp.multiply(dz[:, 2 * H:], S[t][:, 2 * H:], out=tmp)
-                xp.multiply(tmp, dzr[:, H:], out=dz[:, H:2 * H])
-                ds[:, :2 * H] = dz[:, :2 * H]
-                xp.multiply(dz[:, 2 * H:], g[:, H:2 * H], out=ds[:, 2 * H:])
-                xp.dot(ds, WhT, out=dh)
-            else:
-                xp.dot(dz[:, 2 * H:], WhhT, out=drh)
-                xp.multiply(drh, self._hd(xp, h_prev, R, hd), out=tmp)
-                xp.multiply(tmp, dzr[:, H:], out=dz[:, H:2 * H])
-                xp.dot(dz[:, :2 * H], WzrT, out=dh)
-                drh *= g[:, H:2 * H]
-                dh += drh
-            if R is not None:
-                dh *= R
-            xp.multiply(dht, g[:, :H], out=tmp)
-            dh += tmp
-            if M is not None:
-                dh += ph
+
+        def rows(b0, b1):              # backward through time for batch rows b0:b1
+            n = b1 - b0
+            dzr = xp.empty((n, 2 * H), dtype=dt)
+            khh, dht, tmp, hd, drh = (xp.empty((n, H), dtype=dt) for _ in range(5))
+            Rb, Mb, Mcb = _rows((R, M, Mc), b0, b1)
+            gYb = None if gY is None else gY[:, b0:b1]
+            dhb, h0b = dh[b0:b1], h0[b0:b1]
+            for t in reversed(self._steps(T)):
+                if gYb is not None:
+                    xp.add(dhb, gYb[t], out=dht)
+                else:
+                    dht[...] = dhb
+                if Mb is not None:
+                    ph = dht * Mcb[t]
+                    dht *= Mb[t]
+                g, dz = G[t, b0:b1], dZ[t, b0:b1]
+                p = self._prev(t)
+                h_prev = h0b if p < 0 or p >= T else Hs[p, b0:b1]
+                xp.subtract(1, g[:, :2 * H], out=dzr)
+                dzr *= g[:, :2 * H]                 # sigmoid' = s (1 - s) for z and r
+                xp.multiply(g[:, 2 * H:], g[:, 2 * H:], out=khh)
+                xp.subtract(1, khh, out=khh)
+                xp.subtract(1, g[:, :H], out=tmp)
+                khh *= tmp                          # d h / d (hh's pre-activation)
+                xp.subtract(h_prev, g[:, 2 * H:], out=tmp)
+                tmp *= dht
+                xp.multiply(tmp, dzr[:, :H], out=dz[:, :H])
+                xp.multiply(dht, khh, out=dz[:, 2 * H:])
+                if self.reset_after:
+                    ds = dS[t, b0:b1]
+                    xp.multiply(dz[:, 2 * H:], S[t, b0:b1][:, 2 * H:], out=tmp)
+                    xp.multiply(tmp, dzr[:, H:], out=dz[:, H:2 * H])
+                    ds[:, :2 * H] = dz[:, :2 * H]
+                    xp.multiply(dz[:, 2 * H:], g[:, H:2 * H], out=ds[:, 2 * H:])
+                    xp.dot(ds, WhT, out=dhb)
+                else:
+                    xp.dot(dz[:, 2 * H:], WhhT, out=drh)
+                    xp.multiply(drh, self._hd(xp, h_prev, Rb, hd), out=tmp)
+                    xp.multiply(tmp, dzr[:, H:], out=dz[:, H:2 * H])
+                    xp.dot(dz[:, :2 * H], WzrT, out=dhb)
+                    drh *= g[:, H:2 * H]
+                    dhb += drh
+                if Rb is not None:
+                    dhb *= Rb
+                xp.multiply(dht, g[:, :H], out=tmp)
+                dhb += tmp
+                if Mb is not None:
+                    dhb += ph
+        self._by_rows(xp, B, T * B * Wh.size, rows)
         dWx, dbx = _w1_grad(X1, dZ)
         if self.reset_after:
             dWh = self._prev_gemm(*self._masked(xp, h0, Hs, R), dS)
