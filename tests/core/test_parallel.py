@@ -103,3 +103,31 @@ def test_blas_threads_turn_splitting_off(monkeypatch):
         assert parallel.num_parts() == min(threads.available_cpus(), parallel.MAX_PARTS)
     finally:
         threads.set_intra_op_parallelism_threads(before)
+
+
+def test_concurrent_and_nested_callers(parts):
+    """Two threads multiplying at once, and a block that itself asks for blocks, all finish
+    with the right numbers (the second caller runs its blocks inline)."""
+    parts(2)
+    rng = np.random.RandomState(3)
+    pairs = [(rng.randn(64, 48), rng.randn(48, 40)) for _ in range(2)]
+    results, errors = {}, []
+
+    def worker(i):
+        try:
+            for _ in range(50):
+                results[i] = parallel.matmul(*pairs[i])
+        except Exception as e:   # pragma: no cover - reported below
+            errors.append(e)
+    ts = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert not errors
+    for i in range(2):
+        np.testing.assert_allclose(results[i], pairs[i][0] @ pairs[i][1], rtol=1e-12)
+    inner = []
+    parallel.run_parallel([(lambda: inner.append(parallel.matmul(*pairs[0])), ()),
+                           (lambda: inner.append(parallel.matmul(*pairs[1])), ())])
+    assert len(inner) == 2
