@@ -2,7 +2,7 @@
 
 BLAS runs on one thread (see ``threads.py``: OpenBLAS's own threads busy-wait and collapse on a
 shared machine). A product big enough to pay for a thread hand-off (``MIN_MACS`` multiply-adds)
-is cut instead into row blocks (column blocks when it has few rows), each a one-thread BLAS call
+is cut instead into column blocks (a wide ``b``) or row blocks, each a one-thread BLAS call
 writing its block of the result; the blocks run on a few worker threads while NumPy has let go
 of the GIL. On a quiet machine that is TF's intra-op parallelism; on a busy one the blocks just
 take turns (the workers sleep on a lock, they never spin), so it costs a hand-off, not 9x.
@@ -130,16 +130,15 @@ def matmul(a, b, out=None):
     m, n = a.shape[0], b.shape[1]
     if out is None:
         out = numpy.empty((m, n), dtype=numpy.result_type(a, b))
-    if m >= parts * MIN_BLOCK:
+    # each block packs its part of one operand and the whole other: cut the bigger one (column
+    # blocks when b is wide, as x @ W for a batch of rows; row blocks otherwise)
+    if n >= parts * MIN_BLOCK and (n > 2 * m or m < parts * MIN_BLOCK):
+        calls = [(numpy.matmul, (a, b[:, i:j], out[:, i:j]))
+                 for i, j in bounds(n, min(parts, n // MIN_BLOCK))]
+    elif m >= parts * MIN_BLOCK:
         calls = [(numpy.matmul, (a[i:j], b, out[i:j]))
                  for i, j in bounds(m, min(parts, m // MIN_BLOCK))]
-    elif n >= parts * MIN_BLOCK:
-        calls = [(_cols, (a, b, out, i, j)) for i, j in bounds(n, min(parts, n // MIN_BLOCK))]
     else:
         return numpy.matmul(a, b, out=out)
     run_parallel(calls)
     return out
-
-
-def _cols(a, b, out, i, j):
-    out[:, i:j] = a @ b[:, i:j]
