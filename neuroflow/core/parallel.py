@@ -18,7 +18,7 @@ import threading
 
 import numpy
 
-MIN_MACS = 1 << 24     # ~17 M multiply-adds (~330 us on one core): a hand-off costs ~50-80 us
+MIN_MACS = 1 << 24     # ~17 M multiply-adds (~330 us on one core); hand-off + packing ~50-80 us
 MIN_BLOCK = 16         # rows (or columns) per block at least
 MAX_PARTS = 8
 
@@ -81,6 +81,17 @@ class _Worker:
 
 
 _busy = threading.Lock()   # one caller uses the workers at a time; others run their blocks inline
+
+
+def _after_fork():
+    """A forked child has none of the parent's threads: it starts its own workers when needed."""
+    global _busy
+    _workers.clear()
+    _busy = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
 
 
 def run_parallel(calls):

@@ -1,4 +1,5 @@
 """Large matrix products cut into blocks on worker threads (core/parallel.py)."""
+import os
 import threading
 
 import numpy as np
@@ -131,3 +132,16 @@ def test_concurrent_and_nested_callers(parts):
     parallel.run_parallel([(lambda: inner.append(parallel.matmul(*pairs[0])), ()),
                            (lambda: inner.append(parallel.matmul(*pairs[1])), ())])
     assert len(inner) == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_starts_its_own_workers(parts):
+    parts(2)
+    a = np.random.RandomState(0).randn(64, 64)
+    parallel.matmul(a, a)                       # the parent's workers exist now
+    pid = os.fork()
+    if pid == 0:                                # child: must not wait on the parent's threads
+        ok = np.allclose(parallel.matmul(a, a), a @ a)
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0
