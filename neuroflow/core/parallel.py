@@ -21,6 +21,7 @@ import numpy
 MIN_MACS = 1 << 24     # ~17 M multiply-adds (~330 us on one core); hand-off + packing ~50-80 us
 MIN_BLOCK = 16         # rows (or columns) per block at least
 MAX_PARTS = 8
+MIN_ELEMS = 1 << 17    # elements an elementwise/copy block touches at least (``row_blocks``)
 
 _parts = None          # resolved on first use
 _workers = []
@@ -153,3 +154,13 @@ def matmul(a, b, out=None):
         return numpy.matmul(a, b, out=out)
     run_parallel(calls)
     return out
+
+
+def row_blocks(n, work, fn):
+    """Runs ``fn(b0, b1)`` for blocks of range(n) (batch rows whose work is independent, e.g. a
+    pooling or an im2col copy) on the workers when ``work`` (elements touched) is large."""
+    k = min(num_parts(), n, max(1, work // MIN_ELEMS))
+    if k < 2:
+        fn(0, n)
+        return
+    run_parallel([(fn, b) for b in bounds(n, k)])

@@ -13,6 +13,7 @@ The three ops are each other's gradients, so double backward comes for free.
 import threading
 
 from ..core import context
+from ..core import parallel
 from ..core.parallel import matmul as _gemm
 from ._base import Operation, dims, get_array_module, np
 
@@ -144,6 +145,25 @@ def im2col(x, kh, kw, strides, dilations, pads, Ho, Wo, buf=None, ones=False):
     return A
 
 
+def im2col_blocks(x, kh, kw, strides, dilations, pads, Ho, Wo, buf=None, ones=False):
+    """``im2col``, built in batch blocks on the worker threads when it is large (a copy bound by
+    memory traffic; each block fills its own rows of A). One-channel inputs keep one call."""
+    xp = get_array_module(x)
+    n, C = x.shape[0], x.shape[3]
+    Kb = kh * kw * C + bool(ones)
+    rows = Ho * Wo
+    if C == 1 or xp is not np or (kh == kw == 1 and not any(pads) and not ones):
+        return im2col(x, kh, kw, strides, dilations, pads, Ho, Wo, buf=buf, ones=ones)
+    if buf is None:
+        buf = scratch.get("cols", (n * rows * Kb,), x.dtype, xp)
+
+    def block(b0, b1):
+        im2col(x[b0:b1], kh, kw, strides, dilations, pads, Ho, Wo,
+               buf=buf[b0 * rows * Kb:b1 * rows * Kb], ones=ones)
+    parallel.row_blocks(n, n * rows * Kb, block)
+    return buf[:n * rows * Kb].reshape(n * rows, Kb)
+
+
 def _batch_step(bytes_per_example):
     return max(1, CHUNK_BYTES // max(bytes_per_example, 1))
 
@@ -178,8 +198,8 @@ def conv_forward(x, W, strides, dilations, pads, Ho, Wo, b=None, own=None):
     for i in range(0, n, step):
         whole = n <= step
         buf = own(n * rows * Kb, x.dtype, xp) if whole and own is not None else None
-        cols = im2col(x if whole else x[i:i + step], kh, kw, strides, dilations, pads, Ho, Wo,
-                      buf=buf, ones=fold)
+        cols = im2col_blocks(x if whole else x[i:i + step], kh, kw, strides, dilations, pads,
+                             Ho, Wo, buf=buf, ones=fold)
         _gemm(cols, W2, out=y2[i * rows:(i + step) * rows])
     if b is not None and not fold:
         y += b

@@ -5,10 +5,19 @@ Every kernel is a loop over the kh*kw window taps, each a vectorized operation o
 of the (padded) input; no scatter. When the windows tile the input (2x2 stride 2, the common
 case) the max-pool gradient is written tap by tap without accumulating.
 """
+from ..core import parallel
 from ._base import Operation, dims, get_array_module, np
 from .conv_ops import geometry, padded, scratch, static_out, window
 
 __all__ = []
+
+
+def _blocks(xp, n, work, rows):
+    """``rows(b0, b1)`` over blocks of the batch on the worker threads (NumPy arrays only)."""
+    if xp is np:
+        parallel.row_blocks(n, work, rows)
+    else:
+        rows(0, n)
 
 
 def _lowest(dtype):
@@ -66,21 +75,26 @@ class MaxPool(_Pool):
     def forward(self, x):
         xp = get_array_module(x)
         Ho, Wo, pads = self._geo(x.shape)
-        xpd = padded(x, pads, fill=_lowest(x.dtype))
         taps = self._taps()
-        y = window(xpd, 0, 0, Ho, Wo, self.strides, (1, 1)).copy()
         wide = len(taps) >= 256
+        y = xp.empty((x.shape[0], Ho, Wo, x.shape[3]), x.dtype)
         idx = xp.zeros(y.shape, np.int32 if wide else np.uint8)
-        s = scratch.get("pooltap", y.shape, y.dtype, xp)
-        for k, (i, j) in enumerate(taps[1:], 1):
-            # copied first: ufuncs on the strided view are several times slower than one copy
-            xp.copyto(s, window(xpd, i, j, Ho, Wo, self.strides, (1, 1)))
-            gt = s > y  # strict: ties keep the earlier tap, as TF does
-            xp.maximum(y, s, out=y)
-            # taps come in increasing order, so the winner is the largest k that raised the max
-            gt = gt.astype(np.int32) if wide else gt.view(np.uint8)
-            gt *= k
-            xp.maximum(idx, gt, out=idx)
+
+        def rows(b0, b1):                   # the images b0:b1 (blocks run on worker threads)
+            xpd = padded(x[b0:b1], pads, fill=_lowest(x.dtype))
+            yb, ib = y[b0:b1], idx[b0:b1]
+            xp.copyto(yb, window(xpd, 0, 0, Ho, Wo, self.strides, (1, 1)))
+            s = scratch.get("pooltap", yb.shape, y.dtype, xp)
+            for k, (i, j) in enumerate(taps[1:], 1):
+                # copied first: ufuncs on the strided view are several times slower than a copy
+                xp.copyto(s, window(xpd, i, j, Ho, Wo, self.strides, (1, 1)))
+                gt = s > yb  # strict: ties keep the earlier tap, as TF does
+                xp.maximum(yb, s, out=yb)
+                # taps come in increasing order: the winner is the largest k that raised the max
+                gt = gt.astype(np.int32) if wide else gt.view(np.uint8)
+                gt *= k
+                xp.maximum(ib, gt, out=ib)
+        _blocks(xp, x.shape[0], x.size, rows)
         return y, idx
 
     def infer(self, x):
@@ -108,16 +122,20 @@ class MaxPoolGrad(_Pool):
             xp.empty(shape, gy.dtype)
         if not tiles:
             gxp.fill(0)
-        t = scratch.get("pooltap", gy.shape, gy.dtype, xp)
-        m = scratch.get("poolmask", gy.shape, np.bool_, xp)
-        for k, (i, j) in enumerate(self._taps()):
-            xp.equal(idx, k, out=m)  # computed contiguous, then one strided copy or add
-            xp.multiply(gy, m, out=t)
-            s = window(gxp, i, j, Ho, Wo, self.strides, (1, 1))
-            if tiles:  # each input position is in exactly one window: write, do not add
-                xp.copyto(s, t)
-            else:
-                s += t
+
+        def rows(b0, b1):                   # the images b0:b1 (blocks run on worker threads)
+            gyb, ixb, gxb = gy[b0:b1], idx[b0:b1], gxp[b0:b1]
+            t = scratch.get("pooltap", gyb.shape, gy.dtype, xp)
+            m = scratch.get("poolmask", gyb.shape, np.bool_, xp)
+            for k, (i, j) in enumerate(self._taps()):
+                xp.equal(ixb, k, out=m)  # computed contiguous, then one strided copy or add
+                xp.multiply(gyb, m, out=t)
+                s = window(gxb, i, j, Ho, Wo, self.strides, (1, 1))
+                if tiles:  # each input position is in exactly one window: write, do not add
+                    xp.copyto(s, t)
+                else:
+                    s += t
+        _blocks(xp, n, gxp.size, rows)
         if crop:
             return gxp[:, pads[0]:pads[0] + H, pads[2]:pads[2] + W, :].copy()
         return gxp
