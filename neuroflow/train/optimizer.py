@@ -104,15 +104,18 @@ def _own(a, write):
     return a
 
 
-MIN_SLICE = 1 << 17   # elements (512 KB of float32) per slice at least
+# work per slice at least, in element-passes (an update makes about 2 + 5 x slots passes over
+# its arrays): a hand-off costs ~60 us, SGD's 2 passes over 262,144 floats ~46 us in all
+MIN_SLICE_WORK = 3 << 19
 _slice = threading.local()   # .index: which slice this thread updates (None: the whole variable)
 
 
 def _sliced(update):
-    """``update`` run on ``parallel.num_parts()`` slices of a large variable at once."""
+    """``update`` run on up to ``parallel.num_parts()`` slices of a large variable at once."""
     def run(w, g, slots, *h):
-        n, parts = w.size, parallel.num_parts()
-        if (parts < 2 or n < 2 * MIN_SLICE or type(w) is not np.ndarray
+        n = w.size
+        parts = min(parallel.num_parts(), n * (2 + 5 * len(slots)) // MIN_SLICE_WORK)
+        if (parts < 2 or type(w) is not np.ndarray
                 or type(g) is not np.ndarray or g.shape != w.shape or g.dtype != w.dtype
                 or not (w.flags.c_contiguous and g.flags.c_contiguous)
                 or any(type(s) is not np.ndarray or s.shape != w.shape
@@ -121,7 +124,7 @@ def _sliced(update):
         fw, fg, fs = w.reshape(-1), g.reshape(-1), [s.reshape(-1) for s in slots]
         parallel.run_parallel([
             (_update_slice, (update, k, fw[i:j], fg[i:j], [s[i:j] for s in fs], h))
-            for k, (i, j) in enumerate(parallel.bounds(n, min(parts, n // MIN_SLICE)))])
+            for k, (i, j) in enumerate(parallel.bounds(n, parts))])
     return run
 
 
