@@ -208,7 +208,6 @@ def conv_forward(x, W, strides, dilations, pads, Ho, Wo, b=None, own=None):
 
 def conv_filter_grad(x, gy, kshape, strides, dilations, pads, cols=None):
     """gW = cols(x).T @ gy, summed over batch chunks when the cols do not fit at once."""
-    xp = get_array_module(gy)
     n, Ho, Wo, O = gy.shape
     kh, kw = kshape[0], kshape[1]
     K = kh * kw * x.shape[3]
