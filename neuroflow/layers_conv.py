@@ -426,22 +426,8 @@ class BatchNormalization(Layer):
         if d[a] is None:
             raise ValueError(f"Input has undefined `axis` dimension. Received input with shape "
                              f"{TensorShape(input_shape)}. Axis value: {self.axis}")
-        c = [d[a]]
-        dt = self.dtype if self.dtype in ("float32", "float64") else "float32"
-        if self.scale:
-            self.gamma = self.add_weight("gamma", c, dtype=dt, initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
-        if self.center:
-            self.beta = self.add_weight("beta", c, dtype=dt, initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)
-        self.moving_mean = self.add_weight("moving_mean", c, dtype=dt,
-                                           initializer=self.moving_mean_initializer,
-                                           trainable=False)
-        self.moving_variance = self.add_weight("moving_variance", c, dtype=dt,
-                                               initializer=self.moving_variance_initializer,
-                                               trainable=False)
+        from .keras.layers.normalization import add_batch_norm_weights
+        add_batch_norm_weights(self, [d[a]])
         self.built = True
 
     @property

@@ -37,6 +37,27 @@ def _static_bool(flag):
     return None
 
 
+def add_batch_norm_weights(layer, shape):
+    """gamma (``scale``), beta (``center``) and the moving mean and variance of a batch
+    normalization layer (Keras's or ``tf.layers``'), in float32 unless the layer is float64."""
+    dt = layer.dtype if layer.dtype in ("float32", "float64") else "float32"
+    if layer.scale:
+        layer.gamma = layer.add_weight("gamma", shape, dtype=dt,
+                                       initializer=layer.gamma_initializer,
+                                       regularizer=layer.gamma_regularizer,
+                                       constraint=layer.gamma_constraint)
+    if layer.center:
+        layer.beta = layer.add_weight("beta", shape, dtype=dt, initializer=layer.beta_initializer,
+                                      regularizer=layer.beta_regularizer,
+                                      constraint=layer.beta_constraint)
+    layer.moving_mean = layer.add_weight("moving_mean", shape, dtype=dt,
+                                         initializer=layer.moving_mean_initializer,
+                                         trainable=False)
+    layer.moving_variance = layer.add_weight("moving_variance", shape, dtype=dt,
+                                             initializer=layer.moving_variance_initializer,
+                                             trainable=False)
+
+
 def _axes_list(axis):
     if isinstance(axis, (list, tuple)):
         return [int(a) for a in axis]
@@ -115,22 +136,7 @@ class BatchNormalization(Layer):
                                  f"{tuple(d)} and axis={self.axis}")
         self.input_spec = InputSpec(ndim=n, axes={a: d[a] for a in axes})
         shape = tuple(d[a] for a in axes)
-        dt = self.dtype if self.dtype in ("float32", "float64") else "float32"
-        if self.scale:
-            self.gamma = self.add_weight("gamma", shape, dtype=dt,
-                                         initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
-        if self.center:
-            self.beta = self.add_weight("beta", shape, dtype=dt, initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)
-        self.moving_mean = self.add_weight("moving_mean", shape, dtype=dt,
-                                           initializer=self.moving_mean_initializer,
-                                           trainable=False)
-        self.moving_variance = self.add_weight("moving_variance", shape, dtype=dt,
-                                               initializer=self.moving_variance_initializer,
-                                               trainable=False)
+        add_batch_norm_weights(self, shape)
         self.built = True
 
     @property
