@@ -84,6 +84,14 @@ class Layer:
                     self._scope = s
 
     # ------------------------------------------------------------ weights
+    def _add_bias(self, size):
+        """``self.bias`` ([size], the layer's bias initializer, regularizer and constraint) when
+        ``use_bias``."""
+        if self.use_bias:
+            self.bias = self.add_weight("bias", [size], initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+
     def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
                    trainable=True, constraint=None, **kwargs):
         """A variable "<layer scope>/<name>" from ``tf.get_variable`` (shared when reused)."""
@@ -222,10 +230,7 @@ class Dense(Layer):
         self.kernel = self.add_weight("kernel", [last, self.units], initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
-        if self.use_bias:
-            self.bias = self.add_weight("bias", [self.units], initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+        self._add_bias(self.units)
         self.built = True
 
     def call(self, inputs):

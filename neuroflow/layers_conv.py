@@ -124,10 +124,7 @@ class _Conv(Layer):
                                       initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
-        if self.use_bias:
-            self.bias = self.add_weight("bias", [self.filters], initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+        self._add_bias(self.filters)
         self.built = True
 
     def _conv(self, x4, kernel, strides, dilations):
@@ -289,10 +286,7 @@ class SeparableConv2D(_Conv):
             "pointwise_kernel", [1, 1, channels * m, self.filters],
             initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
             constraint=self.pointwise_constraint)
-        if self.use_bias:
-            self.bias = self.add_weight("bias", [self.filters], initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+        self._add_bias(self.filters)
         self.built = True
 
     def call(self, inputs):
