@@ -69,6 +69,15 @@ def ResNet(stack_fn, model_name="resnet", include_top=True, weights="imagenet", 
                           f"{model_name}_weights_tf_dim_ordering_tf_kernels{suffix}.h5")
 
 
+def _stacks(*blocks):
+    """The four residual stages (conv2 ... conv5) with ``blocks`` bottleneck blocks each."""
+    def stack_fn(x):
+        for k, (filters, n) in enumerate(zip((64, 128, 256, 512), blocks)):
+            x = stack1(x, filters, n, stride1=1 if k == 0 else 2, name="conv%d" % (k + 2))
+        return x
+    return stack_fn
+
+
 def ResNet50(include_top=True, weights="imagenet", input_tensor=None,  # noqa: N802
              input_shape=None, pooling=None, classes=1000, **kwargs):
     """Instantiates ResNet50 (25,636,712 parameters with the top).
@@ -79,37 +88,22 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None,  # noqa: N
       >>> len(model.layers)
       177
     """
-    def stack_fn(x):
-        x = stack1(x, 64, 3, stride1=1, name="conv2")
-        x = stack1(x, 128, 4, name="conv3")
-        x = stack1(x, 256, 6, name="conv4")
-        return stack1(x, 512, 3, name="conv5")
-    return ResNet(stack_fn, "resnet50", include_top, weights, input_tensor, input_shape, pooling,
-                  classes, **kwargs)
+    return ResNet(_stacks(3, 4, 6, 3), "resnet50",
+                  include_top, weights, input_tensor, input_shape, pooling, classes, **kwargs)
 
 
 def ResNet101(include_top=True, weights="imagenet", input_tensor=None,  # noqa: N802
               input_shape=None, pooling=None, classes=1000, **kwargs):
     """Instantiates ResNet101."""
-    def stack_fn(x):
-        x = stack1(x, 64, 3, stride1=1, name="conv2")
-        x = stack1(x, 128, 4, name="conv3")
-        x = stack1(x, 256, 23, name="conv4")
-        return stack1(x, 512, 3, name="conv5")
-    return ResNet(stack_fn, "resnet101", include_top, weights, input_tensor, input_shape,
-                  pooling, classes, **kwargs)
+    return ResNet(_stacks(3, 4, 23, 3), "resnet101",
+                  include_top, weights, input_tensor, input_shape, pooling, classes, **kwargs)
 
 
 def ResNet152(include_top=True, weights="imagenet", input_tensor=None,  # noqa: N802
               input_shape=None, pooling=None, classes=1000, **kwargs):
     """Instantiates ResNet152."""
-    def stack_fn(x):
-        x = stack1(x, 64, 3, stride1=1, name="conv2")
-        x = stack1(x, 128, 8, name="conv3")
-        x = stack1(x, 256, 36, name="conv4")
-        return stack1(x, 512, 3, name="conv5")
-    return ResNet(stack_fn, "resnet152", include_top, weights, input_tensor, input_shape,
-                  pooling, classes, **kwargs)
+    return ResNet(_stacks(3, 8, 36, 3), "resnet152",
+                  include_top, weights, input_tensor, input_shape, pooling, classes, **kwargs)
 
 
 def preprocess_input(x, data_format=None):
