@@ -8,6 +8,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("NEUROFLOW_DATASETS", os.path.join(ROOT, "..", "shared", "datasets"))
+# absolute, so the example and CLI subprocesses (other working folders) find the data too
+os.environ["NEUROFLOW_DATASETS"] = os.pathsep.join(
+    os.path.abspath(p) for p in os.environ["NEUROFLOW_DATASETS"].split(os.pathsep) if p)
 
 from neuroflow.core import context  # noqa: E402
 from neuroflow.core import random_seed  # noqa: E402
