@@ -5,8 +5,10 @@ recipe). This script asks what any top on frozen features could reach: it comput
 photo and its mirror image, the global-average-pooled outputs of six blocks of the base, splits
 the photos as retrain does (SHA-1 of the name: 20% test, 10% validation), and fits L2-regularised
 softmax regressions (L-BFGS, SciPy) on several feature sets, printing the test accuracy of each.
-The features are cached in ``--cache`` (about 10 minutes on 2 cores to compute).
-usage: NEUROFLOW_DATASETS=../shared/datasets python bench/flowers_probe.py [--cache F]
+``--input_size`` resizes the photos to another side first (all flowers-128 photos are 128x128).
+The features are cached in ``--cache`` (about 10 minutes on 2 cores to compute at 224).
+usage: NEUROFLOW_DATASETS=../shared/datasets python bench/flowers_probe.py [--input_size N]
+       [--cache F]
 """
 import argparse
 import glob
@@ -18,12 +20,12 @@ BLOCKS = ["block3b_add", "block4c_add", "block5c_add", "block6d_add", "block7a_p
           "top_activation"]
 
 
-def features(image_dir, cache):
+def features(image_dir, cache, size=224):
     if os.path.exists(cache):
         return dict(np.load(cache))
     from neuroflow import keras
     from neuroflow.apps.imagetools import _preprocess, base_model, load_image, which_set
-    base = base_model()
+    base = base_model(input_size=size)
     layer = {l.name: l for l in base.layers}
     model = keras.Model(base.input, [keras.layers.GlobalAveragePooling2D()(layer[n].output)
                                      for n in BLOCKS])
@@ -35,7 +37,7 @@ def features(image_dir, cache):
             split.append(which_set(os.path.basename(p), 20, 10))
     out = {n: [] for n in BLOCKS + [b + "_flip" for b in BLOCKS]}
     for i in range(0, len(files), 32):
-        x = _preprocess(np.stack([load_image(p, 224) for p in files[i:i + 32]]))
+        x = _preprocess(np.stack([load_image(p, size) for p in files[i:i + 32]]))
         for suffix, xx in (("", x), ("_flip", x[:, :, ::-1])):
             for n, f in zip(BLOCKS, model.predict(np.ascontiguousarray(xx), verbose=0)):
                 out[n + suffix].append(f)
@@ -68,9 +70,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--image_dir", default=os.path.join(
         os.environ.get("NEUROFLOW_DATASETS", "../shared/datasets"), "flowers-128"))
-    ap.add_argument("--cache", default="/tmp/flowers_probe_features.npz")
+    ap.add_argument("--input_size", type=int, default=224,
+                    help="side the 128 px photos are resized to before the base (224: retrain's)")
+    ap.add_argument("--cache", default=None, help="default /tmp/flowers_probe_features_<size>.npz")
     args = ap.parse_args()
-    d = features(args.image_dir, args.cache)
+    cache = args.cache or "/tmp/flowers_probe_features_%d.npz" % args.input_size
+    d = features(args.image_dir, cache, args.input_size)
     y, s = d["Y"], d["S"]
     train, test = s != "testing", s == "testing"
     k = int(y.max()) + 1
