@@ -164,6 +164,27 @@ def static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None,
     return [concat([f, b], 1) for f, b in zip(out_fw, out_bw)], st_fw, st_bw
 
 
+def _stack_bidirectional(cells_fw, cells_bw, inputs, initial_states_fw, initial_states_bw, scope,
+                         layer):
+    """Runs ``layer(fw, bw, below, state_fw, state_bw) -> (outputs, state_fw, state_bw)`` for each
+    pair of cells in scope "cell_<i>", each reading the outputs of the one below."""
+    if not cells_fw or not cells_bw:
+        raise ValueError("Must specify at least one fw cell / bw cell for BidirectionalRNN.")
+    if len(cells_fw) != len(cells_bw):
+        raise ValueError("Forward and Backward cells must have the same depth.")
+    states_fw, states_bw = [], []
+    prev = inputs
+    with variable_scope(scope or "stack_bidirectional_rnn"):
+        for i, (fw, bw) in enumerate(zip(cells_fw, cells_bw)):
+            s_fw = initial_states_fw[i] if initial_states_fw else None
+            s_bw = initial_states_bw[i] if initial_states_bw else None
+            with variable_scope("cell_%d" % i):
+                prev, f, b = layer(fw, bw, prev, s_fw, s_bw)
+            states_fw.append(f)
+            states_bw.append(b)
+    return prev, tuple(states_fw), tuple(states_bw)
+
+
 def stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
                                     initial_states_bw=None, dtype=None, sequence_length=None,
                                     parallel_iterations=None, time_major=False, scope=None,
@@ -174,42 +195,19 @@ def stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs, initial_states_f
     Returns:
       (outputs [batch, time, 2 * units], output_states_fw, output_states_bw).
     """
-    if not cells_fw or not cells_bw:
-        raise ValueError("Must specify at least one fw cell / bw cell for BidirectionalRNN.")
-    if len(cells_fw) != len(cells_bw):
-        raise ValueError("Forward and Backward cells must have the same depth.")
-    states_fw, states_bw = [], []
-    prev = inputs
-    with variable_scope(scope or "stack_bidirectional_rnn"):
-        for i, (fw, bw) in enumerate(zip(cells_fw, cells_bw)):
-            s_fw = initial_states_fw[i] if initial_states_fw else None
-            s_bw = initial_states_bw[i] if initial_states_bw else None
-            with variable_scope("cell_%d" % i):
-                (o_fw, o_bw), (f, b) = bidirectional_dynamic_rnn(
-                    fw, bw, prev, sequence_length=sequence_length, initial_state_fw=s_fw,
-                    initial_state_bw=s_bw, dtype=dtype, time_major=time_major)
-            prev = concat([o_fw, o_bw], 2)
-            states_fw.append(f)
-            states_bw.append(b)
-    return prev, tuple(states_fw), tuple(states_bw)
+    def layer(fw, bw, below, s_fw, s_bw):
+        (o_fw, o_bw), (f, b) = bidirectional_dynamic_rnn(
+            fw, bw, below, sequence_length=sequence_length, initial_state_fw=s_fw,
+            initial_state_bw=s_bw, dtype=dtype, time_major=time_major)
+        return concat([o_fw, o_bw], 2), f, b
+    return _stack_bidirectional(cells_fw, cells_bw, inputs, initial_states_fw, initial_states_bw,
+                                scope, layer)
 
 
 def stack_bidirectional_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
                             initial_states_bw=None, dtype=None, sequence_length=None, scope=None):
     """``stack_bidirectional_dynamic_rnn`` over a list of [batch, depth] inputs."""
-    if not cells_fw or not cells_bw:
-        raise ValueError("Must specify at least one fw cell / bw cell for BidirectionalRNN.")
-    if len(cells_fw) != len(cells_bw):
-        raise ValueError("Forward and Backward cells must have the same depth.")
-    states_fw, states_bw = [], []
-    prev = inputs
-    with variable_scope(scope or "stack_bidirectional_rnn"):
-        for i, (fw, bw) in enumerate(zip(cells_fw, cells_bw)):
-            s_fw = initial_states_fw[i] if initial_states_fw else None
-            s_bw = initial_states_bw[i] if initial_states_bw else None
-            with variable_scope("cell_%d" % i):
-                prev, f, b = static_bidirectional_rnn(fw, bw, prev, s_fw, s_bw, dtype,
-                                                      sequence_length)
-            states_fw.append(f)
-            states_bw.append(b)
-    return prev, tuple(states_fw), tuple(states_bw)
+    def layer(fw, bw, below, s_fw, s_bw):
+        return static_bidirectional_rnn(fw, bw, below, s_fw, s_bw, dtype, sequence_length)
+    return _stack_bidirectional(cells_fw, cells_bw, inputs, initial_states_fw, initial_states_bw,
+                                scope, layer)
