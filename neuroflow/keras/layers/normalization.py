@@ -64,6 +64,28 @@ def _axes_list(axis):
     return [int(axis)]
 
 
+def _gamma_beta_args(layer, axis, epsilon, center, scale, beta_initializer, gamma_initializer,
+                     beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint):
+    """The arguments BatchNormalization and LayerNormalization share, checked and resolved."""
+    if isinstance(axis, (list, tuple)):
+        layer.axis = list(axis)
+    elif isinstance(axis, int):
+        layer.axis = axis
+    else:
+        raise TypeError("Expected an int or a list/tuple of ints for the argument 'axis', but "
+                        f"received: {axis}")
+    layer.epsilon = float(epsilon)
+    layer.center, layer.scale = center, scale
+    layer.beta_initializer = _initializers.get(beta_initializer)
+    layer.gamma_initializer = _initializers.get(gamma_initializer)
+    layer.beta_regularizer = regularizers.get(beta_regularizer)
+    layer.gamma_regularizer = regularizers.get(gamma_regularizer)
+    layer.beta_constraint = constraints.get(beta_constraint)
+    layer.gamma_constraint = constraints.get(gamma_constraint)
+    layer.supports_masking = True
+    layer.gamma = layer.beta = None
+
+
 class BatchNormalization(Layer):
     """Normalizes each channel with the batch's mean and variance while training, and with the
     moving averages of those at inference: ``gamma * (x - mean) / sqrt(var + epsilon) + beta``.
@@ -94,26 +116,12 @@ class BatchNormalization(Layer):
         if renorm or virtual_batch_size is not None or adjustment is not None:
             raise NotImplementedError("BatchNormalization with renorm, virtual_batch_size or "
                                       "adjustment is not supported by neuroflow yet.")
-        if isinstance(axis, (list, tuple)):
-            self.axis = list(axis)
-        elif isinstance(axis, int):
-            self.axis = axis
-        else:
-            raise TypeError("Expected an int or a list/tuple of ints for the argument 'axis', but "
-                            f"received: {axis}")
-        self.momentum, self.epsilon = float(momentum), float(epsilon)
-        self.center, self.scale = center, scale
+        _gamma_beta_args(self, axis, epsilon, center, scale, beta_initializer, gamma_initializer,
+                         beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint)
+        self.momentum = float(momentum)
         self.fused, self.synchronized = fused, synchronized
-        self.beta_initializer = _initializers.get(beta_initializer)
-        self.gamma_initializer = _initializers.get(gamma_initializer)
         self.moving_mean_initializer = _initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = _initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
-        self.supports_masking = True
-        self.gamma = self.beta = None
         self._updates = []
 
     def build(self, input_shape):
@@ -266,23 +274,8 @@ class LayerNormalization(Layer):
                  gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
                  beta_constraint=None, gamma_constraint=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(axis, (list, tuple)):
-            self.axis = list(axis)
-        elif isinstance(axis, int):
-            self.axis = axis
-        else:
-            raise TypeError("Expected an int or a list/tuple of ints for the argument 'axis', but "
-                            f"received: {axis}")
-        self.epsilon = float(epsilon)
-        self.center, self.scale = center, scale
-        self.beta_initializer = _initializers.get(beta_initializer)
-        self.gamma_initializer = _initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
-        self.supports_masking = True
-        self.gamma = self.beta = None
+        _gamma_beta_args(self, axis, epsilon, center, scale, beta_initializer, gamma_initializer,
+                         beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint)
 
     def build(self, input_shape):
         d = TensorShape(input_shape).as_tuple()
