@@ -1,13 +1,12 @@
-"""Elementwise arithmetic, cast, add_n and matmul (``tf.*``).
+"""Elementwise arithmetic and add_n (``tf.*``).
 
-One-input math lives in ``unary_ops``, comparisons, logic and select in ``compare_ops``, linear
-algebra (tensordot, einsum, norm, inverse ...) in ``linalg_ops`` and clipping in ``clip_ops``; all
-are re-exported from here so that they reach the top-level namespace (``neuroflow/__init__``
-star-imports this module).
+One-input math lives in ``unary_ops``, casts in ``cast_ops``, matmul in ``matmul_ops``,
+comparisons, logic and select in ``compare_ops``, linear algebra (tensordot, einsum, norm,
+inverse ...) in ``linalg_ops`` and clipping in ``clip_ops``; all are re-exported from here so
+that they reach the top-level namespace (``neuroflow/__init__`` star-imports this module).
 """
-from ..core import parallel as _parallel, tensor as _tensor
+from ..core import tensor as _tensor
 from ..core.errors import InvalidArgumentError
-from ..core.shape import broadcast_dims
 from ._base import (Operation, binary_inputs, check_same_dtype, convert_to_tensor, dims, dtypes,
                     get_array_module, np, sum_to_like)
 from .unary_ops import *  # noqa: F401,F403 - one-input math, used in gradients here
@@ -462,73 +461,7 @@ def scalar_mul(scalar, x, name=None):
     return multiply(s, x, name=name or "scalar_mul")
 
 
-# ==================================================================== cast, add_n, matmul
-class Cast(Operation):
-    type = "Cast"
-
-    def __init__(self, dtype):
-        self.dtype = dtypes.as_dtype(dtype)
-        self._np = self.dtype._np
-
-    def forward(self, x):
-        return x.astype(self._np, copy=False)
-
-    def infer(self, x):
-        return [(dims(x), self.dtype)]
-
-    def backward(self, gy):
-        x = self.inputs[0]
-        if not (x.dtype.is_floating and self.dtype.is_floating):
-            return None
-        return cast(gy, x.dtype)
-
-
-def cast(x, dtype, name=None):
-    """x converted to ``dtype`` (``tf.cast``); float to int truncates toward zero, as TF."""
-    x = convert_to_tensor(x)
-    dt = dtypes.as_dtype(dtype)
-    if x.dtype is dt:
-        return x
-    return Cast(dt)._build((x,), name or "Cast")
-
-
-def saturate_cast(value, dtype, name=None):
-    """cast, clamping values to the range of ``dtype`` first (``tf.saturate_cast``)."""
-    x = convert_to_tensor(value)
-    dt = dtypes.as_dtype(dtype)
-    if x.dtype.is_floating and (dt.is_integer or dt.is_floating) and dt.min > x.dtype.min:
-        x = maximum(minimum(x, float(dt.max)), float(dt.min))
-    elif x.dtype.is_integer and dt.is_integer:
-        lo, hi = max(dt.min, x.dtype.min), min(dt.max, x.dtype.max)
-        x = maximum(minimum(x, hi), lo)
-    return cast(x, dt, name=name or "saturate_cast")
-
-
-def to_float(x, name="ToFloat"):
-    """TF1 ``tf.to_float``: cast to float32."""
-    return cast(x, dtypes.float32, name)
-
-
-def to_double(x, name="ToDouble"):
-    """TF1 ``tf.to_double``: cast to float64."""
-    return cast(x, dtypes.float64, name)
-
-
-def to_int32(x, name="ToInt32"):
-    """TF1 ``tf.to_int32``: cast to int32 (floats truncate toward zero)."""
-    return cast(x, dtypes.int32, name)
-
-
-def to_int64(x, name="ToInt64"):
-    """TF1 ``tf.to_int64``: cast to int64 (floats truncate toward zero)."""
-    return cast(x, dtypes.int64, name)
-
-
-def to_bfloat16(x, name="ToBFloat16"):
-    """TF1 ``tf.to_bfloat16``: cast to bfloat16."""
-    return cast(x, dtypes.bfloat16, name)
-
-
+# ==================================================================== add_n
 class AddN(Operation):
     type = "AddN"
 
@@ -562,92 +495,6 @@ def add_n(inputs, name=None):
 
 
 accumulate_n = add_n
-
-
-class MatMul(Operation):
-    """y = op(a) @ op(b), op = transpose or not; batched over (broadcast) leading dims."""
-    type = "MatMul"
-
-    def __init__(self, transpose_a=False, transpose_b=False):
-        self.transpose_a, self.transpose_b = transpose_a, transpose_b
-
-    def forward(self, a, b):
-        try:
-            return _parallel.matmul(a.swapaxes(-1, -2) if self.transpose_a else a,
-                                    b.swapaxes(-1, -2) if self.transpose_b else b)
-        except ValueError:
-            self._raise_shapes(np.shape(a), np.shape(b))
-            raise
-
-    def _raise_shapes(self, sa, sb):
-        if len(sa) < 2 or len(sb) < 2:
-            msg = "In[%d] ndims must be >= 2: %d" % (0 if len(sa) < 2 else 1, min(len(sa), len(sb)))
-        elif (sa[-2] if self.transpose_a else sa[-1]) != (sb[-1] if self.transpose_b else sb[-2]):
-            msg = "Matrix size-incompatible: In[0]: %s, In[1]: %s" % (_ls(sa), _ls(sb))
-        else:
-            msg = "In[0] and In[1] must have compatible batch dimensions: %s vs. %s" % (
-                _ls(sa), _ls(sb))
-        # eager ops get their name after forward; a graph node names itself, as TF does
-        where = " [Op:MatMul]" if self.name is None else "\n\t [[node %s (op: MatMul)]]" % self.name
-        raise InvalidArgumentError(None, self if self.name else None, msg + where)
-
-    def infer(self, a, b):
-        da, db = dims(a), dims(b)
-        if da is None or db is None:
-            return [(None, a.dtype)]
-        if len(da) < 2 or len(db) < 2:
-            raise ValueError(f"Shape must be rank 2 but is rank {min(len(da), len(db))} for "
-                             f"'{self._pending_name}' (op: 'MatMul') with input shapes: "
-                             f"{_ls(da)}, {_ls(db)}.")
-        m, k = (da[-1], da[-2]) if self.transpose_a else (da[-2], da[-1])
-        k2, n = (db[-1], db[-2]) if self.transpose_b else (db[-2], db[-1])
-        if k is not None and k2 is not None and k != k2:
-            raise ValueError(f"Dimensions must be equal, but are {k} and {k2} for "
-                             f"'{self._pending_name}' (op: 'MatMul') with input shapes: "
-                             f"{_ls(da)}, {_ls(db)}.")
-        try:
-            batch = broadcast_dims(da[:-2], db[:-2])
-        except ValueError:
-            raise ValueError(f"Dimensions must be equal, but are {_ls(da[:-2])} and "
-                             f"{_ls(db[:-2])} for '{self._pending_name}' (op: 'BatchMatMulV2') "
-                             f"with input shapes: {_ls(da)}, {_ls(db)}.") from None
-        return [(batch + (m, n), a.dtype)]
-
-    def backward(self, gy):
-        a, b = self.inputs
-        ta, tb = self.transpose_a, self.transpose_b
-        if not ta and not tb:
-            ga, gb = matmul(gy, b, transpose_b=True), matmul(a, gy, transpose_a=True)
-        elif not ta and tb:
-            ga, gb = matmul(gy, b), matmul(gy, a, transpose_a=True)
-        elif ta and not tb:
-            ga, gb = matmul(b, gy, transpose_b=True), matmul(a, gy)
-        else:
-            ga, gb = matmul(b, gy, transpose_a=True, transpose_b=True), \
-                matmul(gy, a, transpose_a=True, transpose_b=True)
-        da, db = dims(a), dims(b)
-        if da is not None and db is not None and len(da) == 2 and len(db) == 2:
-            return ga, gb  # plain matrices: the gradients already have the inputs' shapes
-        return sum_to_like(ga, a), sum_to_like(gb, b)
-
-
-def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
-           a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
-    """Matrix product of a and b (``tf.matmul``); rank > 2 is a batched product.
-
-    Leading (batch) dimensions broadcast. ``adjoint_*`` equals ``transpose_*`` for real inputs.
-
-    Example:
-      >>> tf.matmul([[1.0, 2.0]], [[3.0], [4.0]]).numpy()
-      array([[11.]], dtype=float32)
-    """
-    a, b = binary_inputs(a, b)
-    check_same_dtype("MatMul", a, b, "a", "b")
-    da, db = dims(a), dims(b)
-    if a._value is not None and b._value is not None and (len(da) < 2 or len(db) < 2):
-        MatMul()._raise_shapes(da, db)  # eager: infer (which checks ranks) does not run
-    return MatMul(bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b))._build(
-        (a, b), name or "MatMul")
 
 
 # helpers for gradient formulas (imported lazily: array_ops imports this module)
@@ -692,9 +539,13 @@ def _ne(x, y):
         return True
 
 
-# comparisons, logic and select live in their own module; imported here for the gradients
-# above, the operator overloads below and the top-level namespace
-from . import compare_ops as _compare_ops  # noqa: E402
+# cast, matmul, comparisons, logic and select live in their own modules; imported here for the
+# gradients above, the operator overloads below and the top-level namespace
+from . import cast_ops as _cast_ops, compare_ops as _compare_ops  # noqa: E402
+from . import matmul_ops as _matmul_ops  # noqa: E402
+from .cast_ops import (  # noqa: E402,F401
+    cast, saturate_cast, to_bfloat16, to_double, to_float, to_int32, to_int64)
+from .matmul_ops import matmul  # noqa: E402,F401
 from .compare_ops import (  # noqa: E402,F401
     equal, greater, greater_equal, less, less_equal, logical_and, logical_not, logical_or,
     logical_xor, not_equal, select, select_v2, where, where_v2)
@@ -723,4 +574,5 @@ from . import clip_ops as _clip_ops, linalg_ops as _linalg_ops  # noqa: E402
 from .clip_ops import *  # noqa: E402,F401,F403
 from .linalg_ops import *  # noqa: E402,F401,F403
 
-__all__ += _unary_ops.__all__ + _compare_ops.__all__ + _clip_ops.__all__ + _linalg_ops.__all__
+__all__ += (_unary_ops.__all__ + _cast_ops.__all__ + _matmul_ops.__all__ + _compare_ops.__all__
+            + _clip_ops.__all__ + _linalg_ops.__all__)

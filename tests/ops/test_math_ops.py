@@ -1,5 +1,5 @@
-"""Elementwise math, cast, add_n, matmul, clipping and operator overloads (comparisons and
-select: test_compare_ops.py)."""
+"""Elementwise math, add_n, clipping and operator overloads (casts: test_cast_ops.py, matmul:
+test_matmul_ops.py, comparisons and select: test_compare_ops.py)."""
 import numpy as np
 import pytest
 import scipy.special as sp
@@ -248,33 +248,6 @@ def test_polygamma_needs_static_order():
         tf.polygamma(tf.placeholder(tf.float32, []), tf.constant(1.0))
 
 
-# ==================================================================== cast
-def test_cast():
-    x = tf.constant([-1.7, -0.5, 0.5, 1.7])
-    np.testing.assert_array_equal(tf.cast(x, tf.int32).numpy(), [-1, 0, 0, 1])  # toward zero
-    assert tf.cast(x, tf.float32) is x
-    for fn, dt in [(tf.to_float, tf.float32), (tf.to_double, tf.float64), (tf.to_int32, tf.int32),
-                   (tf.to_int64, tf.int64)]:
-        assert fn(tf.constant([1, 2], tf.int16)).dtype == dt
-    assert tf.to_bfloat16(x).dtype == tf.bfloat16
-    assert tf.cast([True, False], tf.float32).numpy().tolist() == [1.0, 0.0]
-    x64 = tf.constant([1.0, 2.0, 3.0], tf.float64)
-    with tf.GradientTape() as tape:
-        tape.watch(x64)
-        y = tf.cast(tf.cast(x64, tf.float32) * 2.0, tf.float64)
-    g = tape.gradient(y, x64)
-    assert g.dtype == tf.float64 and g.numpy().tolist() == [2.0, 2.0, 2.0]
-    p = tf.placeholder(tf.float32, [3])
-    assert tf.gradients(tf.cast(tf.cast(p, tf.int32), tf.float32), p) == [None]
-
-
-def test_saturate_cast():
-    np.testing.assert_array_equal(tf.saturate_cast([-300.0, 12.7, 300.0], tf.uint8).numpy(),
-                                  [0, 12, 255])
-    np.testing.assert_array_equal(tf.saturate_cast(tf.constant([-2**20, 5]), tf.int16).numpy(),
-                                  [-32768, 5])
-
-
 # ==================================================================== add_n
 def test_add_n():
     check_op(lambda a, b, c: tf.add_n([a, b, c]), lambda a, b, c: a + b + c, [(2, 3)] * 3,
@@ -293,70 +266,6 @@ def test_add_n_does_not_alias_its_inputs():
     y = tf.add_n([a, b, c]).numpy()
     np.testing.assert_array_equal(y, [6, 6, 6])
     np.testing.assert_array_equal(a, [1, 1, 1])
-
-
-# ==================================================================== matmul
-MATMUL = [((3, 4), (4, 2)), ((2, 3, 4), (2, 4, 5)), ((2, 1, 3, 4), (5, 4, 2)), ((3, 4), (2, 4, 5)),
-          ((1, 4), (4, 1))]
-
-
-@pytest.mark.parametrize("sa,sb", MATMUL, ids=str)
-def test_matmul(sa, sb):
-    check_op(tf.matmul, np.matmul, [sa, sb], double_backward=len(sa) == 2 and len(sb) == 2)
-
-
-@pytest.mark.parametrize("ta,tb", [(False, True), (True, False), (True, True)])
-def test_matmul_transposes(ta, tb):
-    sa, sb = ((4, 3) if ta else (3, 4)), ((2, 4) if tb else (4, 2))
-
-    def ref(a, b):
-        return (a.T if ta else a) @ (b.T if tb else b)
-    check_op(lambda a, b: tf.matmul(a, b, transpose_a=ta, transpose_b=tb), ref, [sa, sb],
-             double_backward=True)
-    check_op(lambda a, b: tf.matmul(a, b, adjoint_a=ta, adjoint_b=tb), ref, [sa, sb])
-
-
-def test_matmul_batched_transpose():
-    check_op(lambda a, b: tf.matmul(a, b, transpose_a=True),
-             lambda a, b: np.swapaxes(a, -1, -2) @ b, [(2, 4, 3), (2, 4, 5)])
-
-
-def test_matmul_shape_errors():
-    a = tf.placeholder(tf.float32, [2, 3])
-    with pytest.raises(ValueError, match=r"Dimensions must be equal, but are 3 and 4 for "
-                                         r"'MatMul.*' \(op: 'MatMul'\) with input shapes: "
-                                         r"\[2,3\], \[4,5\]"):
-        tf.matmul(a, tf.placeholder(tf.float32, [4, 5]))
-    with pytest.raises(ValueError, match="rank"):
-        tf.matmul(a, tf.placeholder(tf.float32, [3]))
-
-
-def test_matmul_shape_errors_eager():
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"Matrix size-incompatible: In\[0\]: \[2,3\], In\[1\]: \[4,5\] "
-                             r"\[Op:MatMul\]"):
-        tf.matmul(tf.ones([2, 3]), tf.ones([4, 5]))
-    with pytest.raises(tf.errors.InvalidArgumentError, match="ndims must be >= 2"):
-        tf.matmul(tf.ones([3]), tf.ones([3, 2]))
-    with pytest.raises(tf.errors.InvalidArgumentError, match=r"batch dimensions: \[2,2,3\] vs\. "
-                                                              r"\[3,3,4\]"):
-        tf.matmul(tf.ones([2, 2, 3]), tf.ones([3, 3, 4]))
-
-
-def test_matmul_runtime_error_names_node():
-    a = tf.placeholder(tf.float32, [None, None])
-    b = tf.placeholder(tf.float32, [None, None])
-    y = tf.matmul(a, b, name="prod")
-    with tf.Session() as sess:
-        with pytest.raises(tf.errors.InvalidArgumentError,
-                           match=r"(?s)In\[0\]: \[2,3\], In\[1\]: \[4,2\].*prod"):
-            sess.run(y, {a: np.zeros((2, 3)), b: np.zeros((4, 2))})
-
-
-def test_matmul_static_shape_with_unknown_batch():
-    a = tf.placeholder(tf.float32, [None, 3, 4])
-    y = tf.matmul(a, tf.ones([4, 5]))
-    assert y.shape.as_list() == [None, 3, 5]
 
 
 # ==================================================================== dtypes
