@@ -447,4 +447,5 @@ AveragePooling3D = _not_here("AveragePooling3D")
 BatchNormalization = _not_here("BatchNormalization")
 
 __all__ = ["Layer", "Dense", "Dropout", "Flatten", "dense", "dropout", "flatten"]
-from .layers_conv import *  # noqa: E402,F401,F403 - conv, pooling, batch norm (layers_conv.py)
+from .layers_conv import *  # noqa: E402,F401,F403 - conv and pooling (layers_conv.py)
+from .layers_norm import *  # noqa: E402,F401,F403 - batch normalization (layers_norm.py)

@@ -3,7 +3,7 @@
 Variables are renamed as slim names them ("Conv/weights", "Conv/biases", "BatchNorm/beta",
 "BatchNorm/moving_mean" ...) and added to MODEL_VARIABLES.
 """
-from .. import layers_conv as _conv
+from .. import layers_conv as _conv, layers_norm as _norm
 from .. import nn as _nn
 from ..core.graph import GraphKeys, control_dependencies, name_scope
 from ..core.op import convert_to_tensor
@@ -194,7 +194,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
         if rank is None:
             raise ValueError(f"Inputs {inputs.name} has undefined rank.")
         axis = 1 if data_format == "NCHW" and rank > 2 else -1
-        layer = _conv.BatchNormalization(
+        layer = _norm.BatchNormalization(
             axis=axis, momentum=decay, epsilon=epsilon, center=center, scale=scale,
             beta_initializer=inits.get("beta"), gamma_initializer=inits.get("gamma"),
             moving_mean_initializer=inits.get("moving_mean"),
