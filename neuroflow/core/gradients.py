@@ -4,6 +4,7 @@ Each op's ``backward`` builds its input gradients from neuroflow ops, so the res
 graph (or eager values) that can be differentiated again.
 """
 from .executor import toposort
+from .gradient_registry import user_gradient
 from .tensor import Tensor
 
 
@@ -43,7 +44,8 @@ def backprop(ops, grads):
     from ..ops.math_ops import add_n
     from ..ops.array_ops import zeros_like
     for op in reversed(ops):
-        if not op.differentiable:
+        fn = user_gradient(op)
+        if fn is None or (fn is False and not op.differentiable):
             continue
         gys, any_g = [], False
         for y in op.outputs:
@@ -59,7 +61,7 @@ def backprop(ops, grads):
             continue
         if len(gys) > 1 and any(g is None for g in gys):
             gys = [zeros_like(y) if g is None else g for g, y in zip(gys, op.outputs)]
-        gxs = op.backward(*gys)
+        gxs = op.backward(*gys) if fn is False else fn(op, *gys)
         if not isinstance(gxs, (tuple, list)):
             gxs = (gxs,)
         for x, gx in zip(op.inputs, gxs):

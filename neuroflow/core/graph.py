@@ -55,6 +55,7 @@ class Graph:
         self._name_stack = ""
         self._collections = {}
         self._control_deps = []   # stack of lists of ops
+        self._gradient_overrides = {}  # op type -> registered gradient name (gradient_override_map)
         self._finalized = False
         self.seed = None
         self._last_op_seed = 0
@@ -194,7 +195,19 @@ class Graph:
 
     @contextlib.contextmanager
     def gradient_override_map(self, op_type_map):
-        yield
+        """Ops of the mapped types created inside use the gradient registered under the mapped
+        name (``tf.RegisterGradient``; "Identity" passes the gradient through)."""
+        if not isinstance(op_type_map, dict):
+            raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        for k, v in op_type_map.items():
+            if not (isinstance(k, str) and isinstance(v, str)):
+                raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        saved = self._gradient_overrides
+        self._gradient_overrides = dict(saved, **op_type_map)
+        try:
+            yield
+        finally:
+            self._gradient_overrides = saved
 
     # ---------------------------------------------------------------- collections
     def add_to_collection(self, name, value):

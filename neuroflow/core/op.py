@@ -61,6 +61,8 @@ class Operation:
         g = get_default_graph()
         self.graph = g
         self.inputs = inputs
+        if g._gradient_overrides and self.type in g._gradient_overrides:
+            self._gradient_op_type = g._gradient_overrides[self.type]
         self.control_inputs = list(control_inputs or ())
         base = name or self.type
         self._pending_name = base
