@@ -72,41 +72,19 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     return wrapper
 
 
+from .core.gradient_registry import RegisterGradient, no_gradient  # noqa: E402
+from .ops.logging_ops import Print, assert_equal  # noqa: E402
+
+NoGradient = no_gradient
+
+
 def get_seed(op_seed):
     from .core.random_seed import get_seed as g
     return g(op_seed)
 
 
-def no_gradient(op_type):
-    pass
-
-
-NoGradient = no_gradient
-
-
-class RegisterGradient:
-    def __init__(self, op_type):
-        self.op_type = op_type
-
-    def __call__(self, f):
-        return f
-
-
 def print_function(*args, **kwargs):
     print(*args, **kwargs)
-
-
-def Print(input_, data, message=None, first_n=None, summarize=None, name=None):  # noqa: N802
-    """TF1 ``tf.Print``: passes ``input_`` through (printing happens in eager mode only)."""
-    from .ops.array_ops import identity
-    if context.executing_eagerly():
-        print(message or "", *[getattr(d, "_value", d) for d in data])
-    return identity(input_, name=name)
-
-
-def assert_equal(x, y, data=None, summarize=None, message=None, name=None):
-    from .ops.control_flow_ops import no_op
-    return no_op(name=name)
 
 
 def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002
@@ -123,5 +101,23 @@ class init_scope:  # noqa: N801
 
 
 def get_static_value(tensor, partial=False):
+    """The value of ``tensor`` when it is known without running a graph (``tf.get_static_value``):
+    eager values, constants, and shapes/ranks that are fully static; None otherwise."""
+    import numpy as np
     v = getattr(tensor, "_value", None)
-    return None if v is None else v
+    if v is not None:
+        return v
+    if isinstance(tensor, (np.ndarray, np.generic, int, float, bool, list, tuple)):
+        return np.asarray(tensor)
+    op = getattr(tensor, "op", None)
+    if op is None:
+        return None
+    if op.type == "Const":
+        return op.value
+    if op.type in ("Shape", "Rank", "Size") and op.inputs:
+        d = op.inputs[0]._shape.as_tuple()
+        if d is not None and None not in d:
+            dt = tensor.dtype.as_numpy_dtype
+            return {"Shape": np.array(d, dt), "Rank": np.array(len(d), dt),
+                    "Size": np.array(int(np.prod(d)), dt)}[op.type]
+    return None

@@ -391,7 +391,32 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
 
 
 def assert_variables_initialized(var_list=None):
-    return report_uninitialized_variables(var_list)
+    """An op that, when run, raises FailedPreconditionError for the first uninitialized variable
+    (TF1's "Attempting to use uninitialized value ...") and otherwise gives the variables'
+    ranks; None when there are no variables."""
+    from .executor import _uninit
+    from .op import Operation as _O
+    vl = global_variables() if var_list is None else list(var_list)
+    if not vl:
+        return None
+
+    class _Assert(_O):
+        type = "AssertVariablesInitialized"
+        stateful = True
+        differentiable = False
+
+        def infer(self):
+            return [((len(vl),) if len(vl) > 1 else (), dtypes.int32)]
+
+        def bind(self, ctx):
+            def run():
+                for v in vl:
+                    if not ctx.is_initialized(v):
+                        raise _uninit(v)
+                ranks = np.array([len(v.shape) for v in vl], np.int32)
+                return ranks if len(vl) > 1 else ranks[0]
+            return run
+    return _Assert()._build((), name="assert_variables_initialized")
 
 
 def _var_of(ref, what):

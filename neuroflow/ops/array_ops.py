@@ -436,6 +436,6 @@ from .manip_ops import *  # noqa: E402,F401,F403
 from .slice_ops import _getitem, slice, strided_slice  # noqa: E402,F401
 
 __all__ = (["shape", "size", "rank", "identity", "stop_gradient", "reshape", "squeeze",
-            "expand_dims", "transpose", "where_indices", "slice",
+            "expand_dims", "transpose", "slice",
             "strided_slice"]
            + _fill.__all__ + _join.__all__ + _manip.__all__)
