@@ -4,20 +4,27 @@ TF1 fills queues from background threads. Here each queue and reader keeps its p
 session, and ``tf.train.batch`` runs the reading subgraph ``batch_size`` times inside one
 ``Session.run`` (a nested executor plan), which gives the same examples in the same order.
 """
+import contextlib
+
 import numpy as np
 
 from ..core import context, dtypes
-from ..core.errors import OutOfRangeError
+from ..core.errors import InvalidArgumentError, NotFoundError, OutOfRangeError
 from ..core.executor import Plan
 from ._base import Operation, convert_to_tensor, dims
 
 
 class _Queue:
-    """A FIFO of filenames (``tf.train.string_input_producer``'s queue)."""
+    """The FIFO queue of ``tf.train.input_producer``: the rows of a constant, epoch after epoch.
 
-    def __init__(self, strings, num_epochs, shuffle, seed, name):
-        self.strings, self.num_epochs, self.shuffle, self.seed = list(strings), num_epochs, shuffle, seed
-        self.name = name
+    Readers take the next row inside a run (``_next``); ``dequeue()`` builds an op that does.
+    """
+
+    def __init__(self, rows, dtype, num_epochs, shuffle, seed, name):
+        self.rows, self.dtype, self.num_epochs = rows, dtype, num_epochs
+        self.shuffle, self.seed, self.name = shuffle, seed, name
+        self.dtypes = [dtype]
+        self.shapes = [rows.shape[1:]]
 
     def _state(self, ctx):
         st = getattr(ctx, "_queues", None)
@@ -29,33 +36,88 @@ class _Queue:
                                 "rng": np.random.default_rng(self.seed)}
         return s
 
-    def dequeue(self, ctx):
+    def _next(self, ctx):
         s = self._state(ctx)
         if not s["items"]:
             if self.num_epochs is not None and s["epoch"] >= self.num_epochs:
-                raise OutOfRangeError(None, None, "FIFOQueue '%s' is closed and has insufficient elements "
-                                      "(requested 1, current size 0)" % self.name)
-            items = list(self.strings)
+                raise OutOfRangeError(None, None, "FIFOQueue '%s' is closed and has insufficient "
+                                      "elements (requested 1, current size 0)" % self.name)
+            items = list(range(len(self.rows)))
             if self.shuffle:
                 s["rng"].shuffle(items)
             s["items"] = items
             s["epoch"] += 1
-        return s["items"].pop(0)
+        return self.rows[s["items"].pop(0)]
+
+    def _next_filename(self, ctx):
+        f = self._next(ctx)
+        return f.decode() if isinstance(f, bytes) else str(f)
+
+    def dequeue(self, name=None):
+        """A tensor that takes the next element of the queue each run (``queue.dequeue()``)."""
+        context.enter_graph_mode()
+        return _DequeueOp(self)._build((), name or "input_producer_Dequeue")
+
+
+class _DequeueOp(Operation):
+    type = "QueueDequeueV2"
+    stateful = True
+    differentiable = False
+
+    def __init__(self, queue):
+        self.queue = queue
+
+    def infer(self):
+        return [(tuple(self.queue.shapes[0]), self.queue.dtype)]
+
+    def bind(self, ctx):
+        queue = self.queue
+
+        def dequeue():
+            return np.array(queue._next(ctx), dtype=queue.rows.dtype)
+        return dequeue
+
+
+def _constant_rows(input_tensor, dtype=None):
+    from ..python.framework.tensor_util import constant_value
+    if hasattr(input_tensor, "op") and hasattr(input_tensor, "dtype"):
+        value = constant_value(input_tensor)
+        if value is None:
+            raise NotImplementedError("neuroflow's input producers need a tensor whose value is "
+                                      "known when the graph is built (a constant).")
+        t = input_tensor
+    else:
+        t = convert_to_tensor(input_tensor, dtype=dtype)
+        value = t._value if t._value is not None else constant_value(t)
+    rows = np.asarray(value)
+    if rows.dtype.kind in "US":
+        rows = np.array([x.encode() if isinstance(x, str) else x for x in rows.ravel()],
+                        dtype=object).reshape(rows.shape)
+    if rows.ndim < 1:
+        raise ValueError("Shapes must be equal rank, but are 0 and 1: input_tensor must be at "
+                         "least one-dimensional")
+    return rows, t.dtype
+
+
+def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=True, seed=None,
+                   capacity=32, shared_name=None, summary_name=None, name=None, cancel_op=None):
+    """A queue that yields the rows of ``input_tensor``, epoch after epoch (TF1)."""
+    rows, dtype = _constant_rows(input_tensor)
+    return _Queue(rows, dtype, num_epochs, shuffle, seed, name or "input_producer")
 
 
 def string_input_producer(string_tensor, num_epochs=None, shuffle=True, seed=None, capacity=32,
                           shared_name=None, name=None, cancel_op=None):
     """A queue that yields the given file names, epoch after epoch (TF1)."""
-    if hasattr(string_tensor, "_value"):
-        string_tensor = [s.decode() if isinstance(s, bytes) else s for s in np.asarray(string_tensor._value).ravel()]
-    names = [s.decode() if isinstance(s, bytes) else str(s) for s in string_tensor]
-    if not names:
-        raise ValueError("Invalid value for argument `string_tensor`: expected a non-empty list of file "
-                         "names. Received: []")
-    return _Queue(names, num_epochs, shuffle, seed, name or "input_producer")
-
-
-input_producer = string_input_producer
+    not_null_err = "string_input_producer requires a non-null input tensor"
+    if not (hasattr(string_tensor, "op") and hasattr(string_tensor, "dtype")) and \
+            not len(string_tensor):
+        raise ValueError(not_null_err)
+    rows, dtype = _constant_rows(string_tensor, dtypes.string)
+    if rows.size == 0:
+        raise InvalidArgumentError(None, None, "assertion failed: [%s]" % not_null_err)
+    return _Queue(rows.reshape(-1), dtypes.string, num_epochs, shuffle, seed,
+                  name or "input_producer")
 
 
 class _ReadOp(Operation):
@@ -95,7 +157,7 @@ class TextLineReader:
             st = ctx._readers = {}
         s = st.setdefault(id(self), {"lines": [], "file": None, "n": 0})
         while not s["lines"]:
-            fname = queue.dequeue(ctx)
+            fname = queue._next_filename(ctx)
             with open(fname, "rb") as f:
                 lines = f.read().splitlines()
             s["lines"] = [(i + 1, ln) for i, ln in enumerate(lines)][self.skip:]
@@ -109,7 +171,7 @@ class WholeFileReader(TextLineReader):
     """Reads whole files as single records (``tf.WholeFileReader``)."""
 
     def _next(self, ctx, queue):
-        fname = queue.dequeue(ctx)
+        fname = queue._next_filename(ctx)
         with open(fname, "rb") as f:
             data = f.read()
         return np.array(fname.encode(), dtype=object), np.array(data, dtype=object)
@@ -137,18 +199,24 @@ class DecodeCSV(Operation):
             if self.select_cols is not None:
                 fields = [fields[c] for c in self.select_cols]
             if len(fields) != len(self.defaults):
-                raise ValueError("Expect %d fields but have %d in record %d"
-                                 % (len(self.defaults), len(fields), i))
+                raise InvalidArgumentError(None, None, "Expect %d fields but have %d in record %d"
+                                           % (len(self.defaults), len(fields), i))
             for j, ((dt, default), fld) in enumerate(zip(self.defaults, fields)):
-                fld = fld.strip()
                 if not fld:
                     if default is None:
-                        raise ValueError("Field %d is required but missing in record %d!" % (j, i))
+                        raise InvalidArgumentError(
+                            None, None, "Field %d is required but missing in record %d!" % (j, i))
                     cols[j][i] = default
                 elif dt is dtypes.string:
-                    cols[j][i] = fld
+                    cols[j][i] = fld   # TF keeps a string field's spaces
                 else:
-                    cols[j][i] = dt._np.type(float(fld)) if dt.is_floating else int(fld)
+                    try:
+                        cols[j][i] = dt._np.type(float(fld)) if dt.is_floating else int(fld)
+                    except ValueError:
+                        raise InvalidArgumentError(
+                            None, None, "Field %d in record %d is not a valid %s: %s"
+                            % (j, i, {"float32": "float", "float64": "double"}.get(dt.name, dt.name),
+                               fld.decode("utf-8", "replace"))) from None
         return tuple(c.reshape(recs.shape) for c in cols)
 
 
@@ -215,13 +283,27 @@ class _Batch(Operation):
                         raise
                 return tuple(np.stack([r[i] for r in rows]) for i in range(len(self._sources)))
             return batch
-        rng = np.random.default_rng(self.seed)
-        buf = []
+        st = getattr(ctx, "_shuffle_buffers", None)
+        if st is None:
+            st = ctx._shuffle_buffers = {}
+        # the buffer and its RNG belong to the session, shared by every run that fetches the batch
+        state = st.setdefault(id(self), {"buf": [], "closed": False,
+                                         "rng": np.random.default_rng(self.seed)})
+        buf, rng = state["buf"], state["rng"]
 
         def shuffled():
-            while len(buf) < max(self.min_after_dequeue + n, n):
-                buf.append(plan())
-            idx = sorted(rng.choice(len(buf), size=n, replace=False), reverse=True)
+            # TF keeps min_after_dequeue records back until the input is exhausted (queue closed)
+            while not state["closed"] and len(buf) < self.min_after_dequeue + n:
+                try:
+                    buf.append(plan())
+                except OutOfRangeError:
+                    state["closed"] = True
+            if len(buf) < n and not (self.allow_smaller and buf and state["closed"]):
+                raise OutOfRangeError(None, None, "RandomShuffleQueue '_0_%s/random_shuffle_queue' "
+                                      "is closed and has insufficient elements (requested %d, "
+                                      "current size %d)" % (self.name, n, len(buf)))
+            idx = sorted(rng.choice(len(buf), size=min(n, len(buf)), replace=False),
+                         reverse=True)
             rows = [buf.pop(i) for i in idx]
             return tuple(np.stack([r[i] for r in rows]) for i in range(len(self._sources)))
         return shuffled
@@ -261,33 +343,99 @@ def shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads=
 
 
 class Coordinator:
-    """``tf.train.Coordinator``: neuroflow's queues need no threads; this keeps the API."""
+    """``tf.train.Coordinator``: a stop flag shared by threads; an exception given to
+    ``request_stop`` is re-raised by ``join`` (``OutOfRangeError`` counts as a clean stop)."""
 
     def __init__(self, clean_stop_exception_types=None):
-        self._stop = False
+        import threading
+        if clean_stop_exception_types is None:
+            clean_stop_exception_types = (OutOfRangeError,)
+        self._clean_stop_exception_types = tuple(clean_stop_exception_types)
+        self._lock = threading.Lock()
+        self._stop_event = threading.Event()
+        self._exc_info_to_raise = None
+        self._joined = False
+        self._registered_threads = set()
 
     def request_stop(self, ex=None):
-        self._stop = True
-
-    def should_stop(self):
-        return self._stop
-
-    def join(self, threads=None, stop_grace_period_secs=120, ignore_live_threads=False):
-        return None
+        import sys
+        with self._lock:
+            ex2 = ex[1] if isinstance(ex, tuple) else ex
+            if isinstance(ex2, self._clean_stop_exception_types):
+                ex = ex2 = None
+            if self._joined and ex2 is not None:
+                raise ex2
+            if not self._stop_event.is_set():
+                if ex is not None and self._exc_info_to_raise is None:
+                    self._exc_info_to_raise = ex if isinstance(ex, tuple) else \
+                        (type(ex), ex, sys.exc_info()[2])
+                self._stop_event.set()
 
     def clear_stop(self):
-        self._stop = False
+        with self._lock:
+            self._joined = False
+            self._exc_info_to_raise = None
+            self._stop_event.clear()
 
+    def should_stop(self):
+        return self._stop_event.is_set()
+
+    @contextlib.contextmanager
     def stop_on_exception(self):
-        import contextlib
-        return contextlib.nullcontext()
+        import sys
+        try:
+            yield
+        except:  # noqa: E722 - TF reports every exception to the coordinator
+            self.request_stop(ex=sys.exc_info())
 
     def wait_for_stop(self, timeout=None):
-        return self._stop
+        return self._stop_event.wait(timeout)
+
+    def register_thread(self, thread):
+        with self._lock:
+            self._registered_threads.add(thread)
+
+    def join(self, threads=None, stop_grace_period_secs=120, ignore_live_threads=False):
+        """Waits for the threads; re-raises the exception given to ``request_stop``."""
+        import time
+        with self._lock:
+            threads = list(self._registered_threads.union(set(threads or ())))
+        while any(t.is_alive() for t in threads) and not self.wait_for_stop(1.0):
+            pass
+        wait = 0.001
+        while any(t.is_alive() for t in threads) and stop_grace_period_secs >= 0.0:
+            time.sleep(wait)
+            stop_grace_period_secs -= wait
+            wait = max(min(2 * wait, stop_grace_period_secs), 0.001)
+        stragglers = [t.name for t in threads if t.is_alive()]
+        with self._lock:
+            self._joined = True
+            self._registered_threads = set()
+            if self._exc_info_to_raise:
+                raise self._exc_info_to_raise[1]
+            if stragglers and not ignore_live_threads:
+                raise RuntimeError("Coordinator stopped with threads still running: %s"
+                                   % " ".join(stragglers))
+
+    @property
+    def joined(self):
+        return self._joined
+
+    def raise_requested_exception(self):
+        with self._lock:
+            if self._exc_info_to_raise:
+                raise self._exc_info_to_raise[1]
 
 
 def start_queue_runners(sess=None, coord=None, daemon=True, start=True, collection=None):
     """Nothing to start: reading happens inside ``Session.run``. Returns an empty thread list."""
+    if sess is None:
+        from ..core.session import get_default_session
+        sess = get_default_session()
+        if not sess:
+            raise ValueError("Cannot start queue runners: No default session is registered. Use "
+                             "`with sess.as_default()` or pass an explicit session to "
+                             "tf.start_queue_runners(sess=sess)")
     return []
 
 
@@ -297,12 +445,18 @@ def read_file(filename, name=None):
         differentiable = False
 
         def forward(self, f):
-            with open(f.item() if hasattr(f, "item") else f, "rb") as fh:
-                return np.array(fh.read(), dtype=object)
+            f = f.item() if hasattr(f, "item") else f
+            try:
+                with open(f, "rb") as fh:
+                    return np.array(fh.read(), dtype=object)
+            except FileNotFoundError:
+                name = f.decode() if isinstance(f, bytes) else f
+                raise NotFoundError(None, None, "%s; No such file or directory" % name) from None
 
         def infer(self, f):
             return [((), dtypes.string)]
-    return _ReadFile()._build((convert_to_tensor(filename, dtype=dtypes.string),), name or "ReadFile")
+    return _ReadFile()._build((convert_to_tensor(filename, dtype=dtypes.string),),
+                              name or "ReadFile")
 
 
 __all__ = ["TextLineReader", "WholeFileReader", "decode_csv", "read_file"]

@@ -32,8 +32,28 @@ _now = time.time   # tests replace this to simulate hours of training
 
 
 class SaverDef:
-    """``tf.train.SaverDef``: the checkpoint format versions."""
+    """``tf.train.SaverDef``: a Saver's configuration (the protocol buffer's fields, proto3
+    defaults) and the checkpoint format versions ``LEGACY``, ``V1``, ``V2``."""
     LEGACY, V1, V2 = 0, 1, 2
+    _FIELDS = (("filename_tensor_name", ""), ("save_tensor_name", ""), ("restore_op_name", ""),
+               ("max_to_keep", 0), ("sharded", False), ("keep_checkpoint_every_n_hours", 0.0),
+               ("version", 0))
+
+    def __init__(self, **fields):
+        names = dict(self._FIELDS)
+        for k in fields:
+            if k not in names:
+                raise ValueError(f'Protocol message SaverDef has no "{k}" field.')
+        for k, default in self._FIELDS:
+            setattr(self, k, fields.get(k, default))
+
+    def __eq__(self, other):
+        return isinstance(other, SaverDef) and all(
+            getattr(self, k) == getattr(other, k) for k, _ in self._FIELDS)
+
+    def __repr__(self):
+        return "".join(f"{k}: {getattr(self, k)!r}\n" for k, d in self._FIELDS
+                       if getattr(self, k) != d)
 
 
 # -------------------------------------------------------------------- checkpoint state file
@@ -48,6 +68,9 @@ def generate_checkpoint_state_proto(save_dir, model_checkpoint_path, all_model_c
     paths = list(all_model_checkpoint_paths or [])
     if not paths or paths[-1] != model_checkpoint_path:
         paths.append(model_checkpoint_path)
+    if all_model_checkpoint_timestamps and len(all_model_checkpoint_timestamps) != len(paths):
+        raise ValueError(f"Checkpoint timestamps, if provided, must match checkpoint paths (got "
+                         f"paths {paths} and timestamps {all_model_checkpoint_timestamps})")
     if not os.path.isabs(save_dir):
         if not os.path.isabs(model_checkpoint_path):
             model_checkpoint_path = os.path.relpath(model_checkpoint_path, save_dir)
@@ -123,13 +146,26 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
 
 
 def get_checkpoint_mtimes(checkpoint_prefixes):
-    return [os.path.getmtime(p + ".index") for p in checkpoint_prefixes if checkpoint_exists(p)]
+    """The modification times (seconds, float) of the checkpoints that exist (V2's ``.index``
+    file, else a V1 checkpoint file named by the prefix); missing ones are skipped."""
+    mtimes = []
+    for p in checkpoint_prefixes:
+        p = os.fspath(p)
+        for path in (p + ".index", p):
+            if os.path.isfile(path):
+                mtimes.append(os.stat(path).st_mtime_ns / 1e9)
+                break
+    return mtimes
 
 
 def remove_checkpoint(checkpoint_prefix, checkpoint_format_version=2, meta_graph_suffix="meta"):
     """Deletes the files of one checkpoint (its index, data shards and meta graph)."""
-    for path in [checkpoint_prefix + ".index", checkpoint_prefix + "." + meta_graph_suffix] + \
-            glob.glob(glob.escape(checkpoint_prefix) + ".data-?????-of-?????"):
+    if checkpoint_format_version == SaverDef.V2:
+        paths = [checkpoint_prefix + ".index"] + \
+            glob.glob(glob.escape(checkpoint_prefix) + ".data-?????-of-?????")
+    else:   # V1 and legacy: the prefix is the data file
+        paths = [checkpoint_prefix]
+    for path in paths + [checkpoint_prefix + "." + meta_graph_suffix]:
         try:
             os.remove(path)
         except FileNotFoundError:
@@ -301,8 +337,10 @@ class Saver:
         self._last_checkpoints = list(zip(paths, mtimes))
 
     def as_saver_def(self):
-        return {"max_to_keep": self._max_to_keep or 0,
-                "keep_checkpoint_every_n_hours": self._keep_hours, "version": SaverDef.V2}
+        return SaverDef(filename_tensor_name="save/Const:0",
+                        save_tensor_name="save/control_dependency:0",
+                        restore_op_name="save/restore_all", max_to_keep=self._max_to_keep or 0,
+                        keep_checkpoint_every_n_hours=self._keep_hours, version=SaverDef.V2)
 
     to_proto = as_saver_def
 
@@ -407,7 +445,9 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
     graph = graph or get_default_graph()
     payload = {"graph": graph, "saver_vars": dict(saver._vars) if saver is not None else None,
                "version": 1}
-    info = saver.as_saver_def() if saver is not None else None
+    sd = saver.as_saver_def() if saver is not None else saver_def
+    info = {"max_to_keep": sd.max_to_keep,
+            "keep_checkpoint_every_n_hours": sd.keep_checkpoint_every_n_hours} if sd else None
     data = meta_graph.meta_graph_bytes(graph, meta_graph.dumps_graph(payload)
                                        if _picklable(payload) else None, info)
     if filename:
