@@ -1,16 +1,15 @@
 """``tf.config``: devices and threading."""
+import collections
 import types
 
 from .core import backend as _backend
 from .core import threads as _threads
 
-
-class PhysicalDevice:
-    def __init__(self, name, device_type):
-        self.name, self.device_type = name, device_type
-
-    def __repr__(self):
-        return f"PhysicalDevice(name='{self.name}', device_type='{self.device_type}')"
+# TF's device records are namedtuples: equal by value, so set_visible_devices can check them
+PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
+LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
+_VISIBLE = [None]         # None: every physical device
+_RUN_EAGERLY = [False]    # tf.function always runs op by op here; this is TF's setting only
 
 
 def list_physical_devices(device_type=None):
@@ -21,16 +20,26 @@ def list_physical_devices(device_type=None):
 
 
 def list_logical_devices(device_type=None):
-    return [PhysicalDevice(d.name.replace("physical_device", "device"), d.device_type)
-            for d in list_physical_devices(device_type)]
+    return [LogicalDevice(d.name.replace("physical_device", "device"), d.device_type)
+            for d in get_visible_devices(device_type)]
 
 
 def get_visible_devices(device_type=None):
-    return list_physical_devices(device_type)
+    devs = list_physical_devices() if _VISIBLE[0] is None else _VISIBLE[0]
+    return [d for d in devs if device_type is None or d.device_type == device_type]
 
 
 def set_visible_devices(devices, device_type=None):
-    pass
+    """Which physical devices the runtime uses (TF's checks: known devices of ``device_type``)."""
+    if not isinstance(devices, list):
+        devices = [devices]
+    physical = list_physical_devices()
+    for d in devices:
+        if d not in physical or (device_type is not None and d.device_type != device_type):
+            raise ValueError("Unrecognized device: %s" % repr(d))
+    keep = [] if device_type is None else \
+        [d for d in get_visible_devices() if d.device_type != device_type]
+    _VISIBLE[0] = keep + devices
 
 
 def _set_memory_growth(device, enable):
@@ -54,11 +63,12 @@ threading = types.SimpleNamespace(
 
 
 def run_functions_eagerly(run_eagerly):
-    pass
+    _RUN_EAGERLY[0] = bool(run_eagerly)
 
 
 def functions_run_eagerly():
-    return True
+    """TF's setting (False unless ``run_functions_eagerly(True)``)."""
+    return _RUN_EAGERLY[0]
 
 
 __all__ = []

@@ -28,9 +28,7 @@ from .saving import events as _ev
 from .saving.events import summary_iterator  # noqa: F401
 from .saving.graph_def import graph_def as _graph_def
 from .saving.messages import (Event, HistogramProto, SessionLog, Summary,  # noqa: F401
-                              SummaryMetadata, TaggedRunMetadata)
-
-SummaryDescription = SummaryMetadata
+                              SummaryDescription, SummaryMetadata, TaggedRunMetadata)
 
 
 # -------------------------------------------------------------------- TF1 summary ops
@@ -462,16 +460,33 @@ def should_record_summaries():
     return bool(_WRITERS) and _RECORD[0]
 
 
+_TRACE = [None]
+
+
 def trace_on(graph=True, profiler=False):
-    pass
+    """Starts a trace (TF keeps the first one when a trace is already on)."""
+    if _TRACE[0] is None:
+        _TRACE[0] = (graph, profiler)
 
 
 def trace_export(name, step=None, profiler_outdir=None):
-    return False
+    """Stops the trace and writes its run metadata under ``name`` to the default writer.
+
+    Ops run one by one here, so the RunMetadata written is empty (no function graphs).
+    """
+    if _TRACE[0] is None:
+        raise ValueError("Must enable trace before export.")
+    graph_only, profiler = _TRACE[0]
+    if profiler and profiler_outdir is None:
+        raise ValueError("Required profiler_outdir is not specified")
+    plugin = "graph_run_metadata_graph" if graph_only and not profiler else "graph_run_metadata"
+    _write_tf2(name, step, lambda tag: [_ev.tensor_value(tag, np.array(b"", dtype=object),
+                                                         plugin, 0)])
+    trace_off()
 
 
 def trace_off():
-    pass
+    _TRACE[0] = None
 
 
 class experimental:  # noqa: N801 (TF's namespace name)

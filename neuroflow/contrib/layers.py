@@ -101,8 +101,11 @@ def l1_l2_regularizer(scale_l1=1.0, scale_l2=1.0, scope=None):
 
 
 def sum_regularizer(regularizer_list, scope=None):
-    """A regularizer adding the penalties of ``regularizer_list`` (None entries skipped)."""
-    regs = [r for r in regularizer_list if r]
+    """A regularizer adding the penalties of ``regularizer_list`` (None entries skipped); None
+    when no regularizer is left, as in TF."""
+    regs = [r for r in regularizer_list if r is not None]
+    if not regs:
+        return None
 
     def total(weights):
         import neuroflow as tf

@@ -129,6 +129,9 @@ def deserialize(name, custom_objects=None):
         return layer_deserialize(name, custom_objects)
     if custom_objects and name in custom_objects:
         return custom_objects[name]
+    from .utils.generic_utils import get_custom_objects
+    if name in get_custom_objects():     # custom_object_scope / get_custom_objects()
+        return get_custom_objects()[name]
     try:
         return _BY_NAME[name]
     except KeyError:

@@ -48,6 +48,7 @@ def clear_session():
     _STATE["graph"] = None
     _STATE["uids"] = {}
     _STATE["learning_phase"] = None
+    _STATE["session"] = None
     if context.state.graph_mode:
         from ..core import graph as _graph
         if not _graph._default_stack:
@@ -153,14 +154,21 @@ def manual_variable_initialization(value):
 
 
 def get_session(op_input_list=()):
-    """A TF1 session whose variables are the Keras weights (for old Keras + TF1 code)."""
+    """A TF1 session whose variables are the Keras weights (for old Keras + TF1 code): the
+    default session, else the global Keras session (made once, or given to ``set_session``)."""
     tf = _tf()
     sess = tf.get_default_session()
-    return sess if sess is not None else tf.Session()
+    if sess is not None:
+        return sess
+    kept = _STATE.get("session")
+    if kept is None or getattr(kept, "graph", None) is not tf.get_default_graph():
+        _STATE["session"] = tf.Session()
+    return _STATE["session"]
 
 
 def set_session(session):
-    pass
+    """Sets the global Keras session that ``get_session`` returns."""
+    _STATE["session"] = session
 
 
 # -------------------------------------------------------------------- variables and values

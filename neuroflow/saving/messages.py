@@ -239,6 +239,11 @@ class SummaryMetadata(Message):
               (3, "summary_description", "string", False), (4, "data_class", "enum", False))
 
 
+class SummaryDescription(Message):
+    """``tf.summary.SummaryDescription``: a hint about a summary's value type."""
+    FIELDS = ((1, "type_hint", "string", False),)
+
+
 class Summary(Message):
     """``tf.Summary``: a list of tagged values (scalars, histograms, images, audio, tensors)."""
 

@@ -136,6 +136,20 @@ class InputSpec:
         self.ndim = len(shape) if shape is not None else ndim
         self.axes = dict(axes or {})
 
+    def __repr__(self):
+        fields = (("dtype", self.dtype), ("shape", self.shape), ("ndim", self.ndim),
+                  ("max_ndim", self.max_ndim), ("min_ndim", self.min_ndim), ("axes", self.axes))
+        spec = [f"{k}={v}" for k, v in fields if v]
+        return "InputSpec(%s)" % ", ".join(spec)
+
+    def get_config(self):
+        return {"dtype": self.dtype, "shape": self.shape, "ndim": self.ndim,
+                "max_ndim": self.max_ndim, "min_ndim": self.min_ndim, "axes": self.axes}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
     def check(self, layer, index, t):
         d = t._shape.as_tuple()
         if d is None:

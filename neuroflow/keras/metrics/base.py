@@ -198,6 +198,8 @@ class Reduce(Metric):
                 sw = tf.squeeze(sw, [-1])
             w = sw + tf.zeros_like(values)
             total = tf.reduce_sum(values * w)
+            if self.reduction == "sum_over_batch_size":   # Keras: divided by the value count
+                return [total, tf.cast(tf.size(values), values.dtype)]
             return [total] if self.reduction == "sum" else [total, tf.reduce_sum(w)]
         total = tf.reduce_sum(values)
         if self.reduction == "sum":
