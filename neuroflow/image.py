@@ -11,7 +11,7 @@ import math
 from .core import dtypes
 from .core.graph import name_scope
 from .core.op import Operation, convert_to_tensor
-from .ops._base import dims, get_array_module, np
+from .ops._base import dims, get_array_module as _get_array_module, np
 
 __all__ = []
 
@@ -76,7 +76,7 @@ class Resample(Operation):
         self._dev = None
 
     def forward(self, x):
-        xp = get_array_module(x)
+        xp = _get_array_module(x)
         if self._dev is None or self._dev[0] is not xp:
             self._dev = (xp, xp.asarray(self.A, x.dtype), xp.asarray(self.B, x.dtype))
         _, A, B = self._dev
@@ -102,7 +102,7 @@ class _Nearest(Resample):
     type = "ResizeNearestNeighbor"
 
     def forward(self, x):
-        xp = get_array_module(x)
+        xp = _get_array_module(x)
         rows = xp.asarray(self.A.argmax(axis=1))
         cols = xp.asarray(self.B.argmax(axis=1))
         return xp.take(xp.take(x, rows, axis=1), cols, axis=2)

@@ -15,7 +15,7 @@ from .core import context, dtypes
 from .core.graph import GraphKeys, add_to_collection, get_collection, name_scope
 from .core.op import Operation, convert_to_tensor
 from .ops import math_ops as M
-from .ops._base import dims, get_array_module
+from .ops._base import dims, get_array_module as _get_array_module
 from .ops.array_ops import ones_like, size, squeeze
 from .ops.reduce_ops import reduce_sum
 
@@ -47,7 +47,7 @@ class _DivNoNan(Operation):
     type = "DivNoNan"
 
     def forward(self, x, d):
-        xp = get_array_module(x)
+        xp = _get_array_module(x)
         zero = d == 0
         return xp.where(zero, 0, x / xp.where(zero, 1, d)).astype(x.dtype, copy=False)
 

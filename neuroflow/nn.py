@@ -8,7 +8,8 @@ import numbers
 
 from .core import dtypes
 from .core.graph import name_scope
-from .core.op import binary_inputs, check_same_dtype, convert_to_tensor
+from .core.op import binary_inputs as _binary_inputs, check_same_dtype as _check_same_dtype, \
+    convert_to_tensor
 from .ops import math_ops as M
 from .ops import nn_ops as N
 from .ops.array_ops import _static_ints, concat, ones_like, zeros_like
@@ -154,7 +155,7 @@ def _softmax_ce(labels, logits, axis, name, label_grad):
     t = convert_to_tensor(labels, dtype_hint=x.dtype)
     if t.dtype is not x.dtype and t.dtype.is_integer:
         t = M.cast(t, x.dtype)
-    check_same_dtype("SoftmaxCrossEntropyWithLogits", x, t, "features", "labels")
+    _check_same_dtype("SoftmaxCrossEntropyWithLogits", x, t, "features", "labels")
     dx, dt = x.shape.as_tuple(), t.shape.as_tuple()
     if dx is not None and dt is not None and len(dx) != len(dt):
         # TF flattens the outer dimensions of both to matrices, so [1, n, c] labels fit [n, c] logits
@@ -242,7 +243,7 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
     labels, logits = _named("sigmoid_cross_entropy_with_logits", _sentinel, labels, logits)
     x = convert_to_tensor(logits)
     z = convert_to_tensor(labels, dtype_hint=x.dtype)
-    check_same_dtype("SigmoidCrossEntropyWithLogits", x, z, "logits", "labels")
+    _check_same_dtype("SigmoidCrossEntropyWithLogits", x, z, "logits", "labels")
     _same_shape(x, z)
     return N.SigmoidCrossEntropyWithLogits()._build((x, z), name or "logistic_loss")
 
@@ -256,7 +257,7 @@ def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None
     labels = _pick(labels, targets, "labels", "targets")
     x = convert_to_tensor(logits)
     z = convert_to_tensor(labels, dtype_hint=x.dtype)
-    check_same_dtype("weighted_cross_entropy_with_logits", x, z, "logits", "labels")
+    _check_same_dtype("weighted_cross_entropy_with_logits", x, z, "logits", "labels")
     _same_shape(x, z)
     with name_scope(name, "logistic_loss"):
         log_weight = 1 + (pos_weight - 1) * z
@@ -304,8 +305,8 @@ def bias_add(value, bias, data_format=None, name=None):
     else:
         raise ValueError(f"Invalid value for argument `data_format`: expected 'NHWC' or 'NCHW'. "
                          f"Received: data_format={data_format!r}")
-    x, b = binary_inputs(value, bias)
-    check_same_dtype("BiasAdd", x, b, "value", "bias")
+    x, b = _binary_inputs(value, bias)
+    _check_same_dtype("BiasAdd", x, b, "value", "bias")
     return N.BiasAdd(first)._build((x, b), name or "BiasAdd")
 
 

@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 from .core import context, dtypes
-from .core.backend import to_numpy
+from .core.backend import to_numpy as _to_numpy
 from .core.errors import InvalidArgumentError
 from .core.graph import GraphKeys, get_default_graph
 from .core.op import Operation, convert_to_tensor
@@ -47,7 +47,7 @@ class _SummaryOp(Operation):
         return [((), dtypes.string)]
 
     def forward(self, *xs):
-        xs = [to_numpy(x) for x in xs]
+        xs = [_to_numpy(x) for x in xs]
         kind, tag = self.kind, self.tag
         if kind == "merge":
             data = b"".join(bytes(_item(x)) for x in xs)
@@ -214,7 +214,7 @@ def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
 def _np(x):
     if hasattr(x, "numpy"):
         x = x.numpy()
-    return np.asarray(to_numpy(x) if not isinstance(x, np.ndarray) else x)
+    return np.asarray(_to_numpy(x) if not isinstance(x, np.ndarray) else x)
 
 
 # -------------------------------------------------------------------- TF1 FileWriter

@@ -156,3 +156,18 @@ def test_trace_off_discards_and_profiler_needs_outdir():
             tf.summary.trace_export("t", step=0)
     finally:
         tf.summary.trace_off()
+
+
+def test_experimental_default_step(tmp_path):
+    """tf.summary.experimental.set_step: the step of summaries written without one."""
+    assert tf.summary.experimental.get_step() is None
+    w = tf.summary.create_file_writer(str(tmp_path))
+    try:
+        tf.summary.experimental.set_step(7)
+        assert tf.summary.experimental.get_step() == 7
+        with w.as_default():
+            tf.summary.scalar("loss", 0.5)
+        w.close()
+    finally:
+        tf.summary.experimental.set_step(None)
+    assert events.read_scalars(str(tmp_path)) == {"loss": [(7, 0.5)]}
