@@ -42,12 +42,23 @@ def set_visible_devices(devices, device_type=None):
     _VISIBLE[0] = keep + devices
 
 
+_MEMORY_GROWTH = {}      # GPU device -> bool, as set (CuPy allocates from its pool on demand)
+
+
 def _set_memory_growth(device, enable):
-    pass
+    """``tf.config.experimental.set_memory_growth``: GPU devices only, as TF."""
+    if device not in list_physical_devices():
+        raise ValueError("Unrecognized device: %s" % repr(device))
+    if device.device_type != "GPU":
+        raise ValueError("Cannot set memory growth on non-GPU and non-Pluggable devices")
+    _MEMORY_GROWTH[device] = bool(enable)
 
 
 def _get_memory_growth(device):
-    return False
+    """The memory growth set for ``device`` (None until set)."""
+    if device not in list_physical_devices():
+        raise ValueError("Unrecognized device: %s" % repr(device))
+    return _MEMORY_GROWTH.get(device)
 
 
 experimental = types.SimpleNamespace(
@@ -55,11 +66,18 @@ experimental = types.SimpleNamespace(
     set_memory_growth=_set_memory_growth, get_memory_growth=_get_memory_growth,
     get_visible_devices=get_visible_devices, set_visible_devices=set_visible_devices)
 
+_INTER_OP = [0]   # TF's setting (0: the system picks); ops here run one after another
+
+
+def _set_inter_op(num_threads):
+    _INTER_OP[0] = int(num_threads)
+
+
 threading = types.SimpleNamespace(
     set_intra_op_parallelism_threads=_threads.set_intra_op_parallelism_threads,
     get_intra_op_parallelism_threads=_threads.get_intra_op_parallelism_threads,
-    set_inter_op_parallelism_threads=lambda n: None,
-    get_inter_op_parallelism_threads=lambda: 0)
+    set_inter_op_parallelism_threads=_set_inter_op,
+    get_inter_op_parallelism_threads=lambda: _INTER_OP[0])
 
 
 def run_functions_eagerly(run_eagerly):

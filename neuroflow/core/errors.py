@@ -21,6 +21,11 @@ def _make(name, code):
     return type(name, (OpError,), {"__init__": __init__})
 
 
+# the error codes (tf.errors.OK ... tf.errors.UNAUTHENTICATED, as error_code holds them)
+(OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND, ALREADY_EXISTS,
+ PERMISSION_DENIED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, ABORTED, OUT_OF_RANGE, UNIMPLEMENTED,
+ INTERNAL, UNAVAILABLE, DATA_LOSS, UNAUTHENTICATED) = range(17)
+
 CancelledError = _make("CancelledError", 1)
 UnknownError = _make("UnknownError", 2)
 InvalidArgumentError = _make("InvalidArgumentError", 3)
