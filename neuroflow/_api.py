@@ -9,7 +9,7 @@ __all__ = ["set_random_seed", "placeholder", "placeholder_with_default", "disabl
            "enable_eager_execution", "disable_v2_behavior", "enable_v2_behavior",
            "executing_eagerly", "function", "get_seed", "no_gradient", "NoGradient",
            "RegisterGradient", "print_function", "Print", "assert_equal", "shape_n",
-           "init_scope", "get_static_value"]
+           "init_scope", "get_static_value", "make_tensor_proto", "make_ndarray"]
 
 
 def set_random_seed(seed):
@@ -121,3 +121,44 @@ def get_static_value(tensor, partial=False):
             return {"Shape": np.array(d, dt), "Rank": np.array(len(d), dt),
                     "Size": np.array(int(np.prod(d)), dt)}[op.type]
     return None
+
+
+def make_tensor_proto(values, dtype=None, shape=None, verify_shape=False, allow_broadcast=False):
+    """A ``TensorProto`` holding ``values`` (``tf.make_tensor_proto``, as TF-Serving clients use).
+
+    With ``shape``: more values than it holds raise ValueError; fewer are completed by repeating
+    the last one, as a TensorProto does (a scalar fills the shape); ``verify_shape`` asks for the
+    exact shape; ``allow_broadcast`` broadcasts a scalar or one-element value only.
+    """
+    import numpy as np
+    from .saving.messages import make_tensor_proto as _make
+    dt = None if dtype is None else dtypes.as_dtype(dtype)
+    arr = np.asarray(values, dtype=None if dt is None else dt.as_numpy_dtype)
+    if dt is None and not isinstance(values, (np.ndarray, np.generic)):
+        # Python numbers convert as TF converts them: float32 and int32
+        arr = arr.astype({np.dtype(np.float64): np.float32,
+                          np.dtype(np.int64): np.int32}.get(arr.dtype, arr.dtype))
+    if shape is None:
+        return _make(arr)
+    shape = tuple(int(d) for d in shape)
+    size = int(np.prod(shape))
+    if allow_broadcast:
+        if arr.shape not in ((), (1,)) and arr.size != size:
+            raise TypeError("Expected Tensor's shape: %s, but got %s." % (shape, arr.shape))
+    else:
+        if verify_shape and arr.shape != shape:
+            raise TypeError("Expected Tensor's shape: %s, but got %s." % (shape, arr.shape))
+        if arr.size > size:
+            raise ValueError("Too many elements provided. Takes at most %d, but got %d"
+                             % (size, arr.size))
+    flat = arr.reshape(-1)
+    if flat.size < size:
+        fill = flat[-1] if flat.size else np.zeros((), arr.dtype)
+        flat = np.concatenate([flat, np.full(size - flat.size, fill, arr.dtype)])
+    return _make(flat.reshape(shape))
+
+
+def make_ndarray(tensor):
+    """The NumPy array a ``TensorProto`` holds (``tf.make_ndarray``)."""
+    from .saving.messages import make_ndarray as _nd
+    return _nd(tensor)

@@ -25,10 +25,10 @@ def test_contrib_is_reachable_as_attribute_and_import():
     assert tf.contrib.slim.arg_scope is arg_scope
 
 
-def test_rnn_modules_resolve_and_legacy_seq2seq_names_its_issue():
+def test_rnn_modules_resolve_and_legacy_seq2seq_names_itself():
     assert tf.contrib.rnn.BasicLSTMCell is tf.nn.rnn_cell.BasicLSTMCell
     assert callable(tf.contrib.seq2seq.sequence_loss)
-    with pytest.raises(NotImplementedError, match=r"Recurrent networks \(RNN\)"):
+    with pytest.raises(NotImplementedError, match=r"tf.contrib.legacy_seq2seq is not supported"):
         tf.contrib.legacy_seq2seq
 
 

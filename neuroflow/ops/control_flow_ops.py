@@ -1,6 +1,5 @@
 """Grouping and control flow: group, no_op, tuple, cond, while_loop (``tf.group`` ...)."""
 from ..core import context
-from ..core.graph import get_default_graph
 from ._base import Operation, convert_to_tensor, dims, dtypes
 
 
@@ -66,10 +65,8 @@ class Cond(Operation):
         return [(dims(a) if dims(a) == dims(b) else None, a.dtype) for a, b in zip(xs[:n], xs[n:])]
 
     def backward(self, *gys):
-        from .math_ops import cast, multiply
-        pred = self.inputs[0]
-        n = len(gys)
-        p = cast(pred, gys[0].dtype)
+        from .math_ops import cast
+        p = cast(self.inputs[0], gys[0].dtype)
         return (None,) + tuple(g * p for g in gys) + tuple(g * (1 - p) for g in gys)
 
 
@@ -100,14 +97,15 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
                back_prop=True, swap_memory=False, name=None, maximum_iterations=None,
                return_same_structure=False):
-    """Runs ``body`` while ``cond`` holds; supported when the loop variables have concrete values."""
+    """Runs ``body`` while ``cond`` holds (eager: the loop variables must have values)."""
     vals = loop_vars
     single = not isinstance(vals, (list, tuple))
     vals = [vals] if single else list(vals)
     if not all(getattr(convert_to_tensor(v), "_value", None) is not None for v in vals) \
             or context.state.graph_mode:
-        raise NotImplementedError("tf.while_loop over symbolic (fed) values is not supported by neuroflow "
-                                  "yet; use a Python loop, or tf.nn.dynamic_rnn for recurrences.")
+        raise NotImplementedError("tf.while_loop over symbolic (fed) values is not supported by "
+                                  "neuroflow yet; use a Python loop, or tf.nn.dynamic_rnn for "
+                                  "recurrences.")
     i = 0
     while bool(convert_to_tensor(cond(*vals))._value):
         out = body(*vals)
@@ -116,7 +114,3 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         if maximum_iterations is not None and i >= maximum_iterations:
             break
     return vals[0] if single else vals
-
-
-def get_graph_ops():
-    return get_default_graph().get_operations()

@@ -138,14 +138,6 @@ def get(msg, num, default=None):
     return vals[-1] if vals else default
 
 
-def as_double(raw):
-    return struct.unpack("<d", raw)[0]
-
-
-def as_float(raw):
-    return struct.unpack("<f", raw)[0]
-
-
 def as_fixed32(raw):
     return struct.unpack("<I", raw)[0]
 
