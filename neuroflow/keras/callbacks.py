@@ -105,6 +105,7 @@ class CallbackList:
                 self._history = History()
                 self.callbacks.append(self._history)
         self.params = params
+        self.model = model
         for c in self.callbacks:
             c.set_params(params)
             if model is not None:
@@ -119,6 +120,7 @@ class CallbackList:
             c.set_params(params)
 
     def set_model(self, model):
+        self.model = model
         for c in self.callbacks:
             c.set_model(model)
 

@@ -13,7 +13,7 @@ class Regularizer:
         return 0.0
 
     def get_config(self):
-        return {}
+        raise NotImplementedError(str(self) + " does not implement get_config()")
 
     @classmethod
     def from_config(cls, config):

@@ -516,17 +516,27 @@ class Layer:
     def output_shape(self):
         return _shapes(self._node_attr("outputs", "output shape"))
 
+    def _node_at(self, node_index, what):
+        nodes = self._inbound_nodes
+        if not nodes:
+            raise RuntimeError(f"The layer {self.name} has never been called and thus has no "
+                               f"defined {what}.")
+        if not len(nodes) > node_index:
+            raise ValueError(f"Asked to get {what} at node {node_index}, but the layer has only "
+                             f"{len(nodes)} inbound nodes.")
+        return nodes[node_index]
+
     def get_input_at(self, node_index):
-        return self._inbound_nodes[node_index].inputs
+        return self._node_at(node_index, "input").inputs
 
     def get_output_at(self, node_index):
-        return self._inbound_nodes[node_index].outputs
+        return self._node_at(node_index, "output").outputs
 
     def get_input_shape_at(self, node_index):
-        return _shapes(self._inbound_nodes[node_index].inputs)
+        return _shapes(self._node_at(node_index, "input shape").inputs)
 
     def get_output_shape_at(self, node_index):
-        return _shapes(self._inbound_nodes[node_index].outputs)
+        return _shapes(self._node_at(node_index, "output shape").outputs)
 
     # ---------------------------------------------------------------- config
     def get_config(self):

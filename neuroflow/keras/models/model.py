@@ -243,7 +243,10 @@ class Model(Layer, TrainingMixin):
         return load_weights(self, filepath, *args, **kwargs)
 
     def reset_metrics(self):
-        pass
+        """Clears the running loss and metrics kept by ``*_on_batch(reset_metrics=False)``."""
+        for step in getattr(self, "_steps", {}).values():
+            if hasattr(step, "seen"):
+                step.reset()
 
     def reset_states(self):
         for layer in self._flatten_layers():

@@ -357,7 +357,7 @@ class TrainingMixin:
         xs, ys, sw = self._standardize(x, y, sample_weight, class_weight)
         step = self._get_step("train", xs, ys, sw is not None)
         out = step.run(*(xs + ys + ([sw] if sw is not None else [])))
-        return _batch_result(step, out, return_dict)
+        return _batch_result(step, out, return_dict, reset_metrics, xs[0].shape[0])
 
     def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True, return_dict=False):
         """Loss (and metrics) on one batch, without updating the weights."""
@@ -365,7 +365,7 @@ class TrainingMixin:
         xs, ys, sw = self._standardize(x, y, sample_weight)
         step = self._get_step("test", xs, ys, sw is not None)
         out = step.run(*(xs + ys + ([sw] if sw is not None else [])))
-        return _batch_result(step, out, return_dict)
+        return _batch_result(step, out, return_dict, reset_metrics, xs[0].shape[0])
 
     def predict_on_batch(self, x):
         """The outputs for one batch."""
@@ -404,8 +404,17 @@ class TrainingMixin:
         pass
 
 
-def _batch_result(step, out, return_dict):
-    logs = step.batch_logs(out)
+def _batch_result(step, out, return_dict, reset_metrics=True, n=0):
+    """This batch's logs, or with ``reset_metrics=False`` the running values since the last reset
+    (Keras keeps the metrics' state between such calls; ``model.reset_metrics()`` clears it)."""
+    if reset_metrics:
+        logs = step.batch_logs(out)
+        step.reset()
+    else:
+        if not hasattr(step, "seen"):
+            step.reset()
+        step.add(out, n)
+        logs = step.logs()
     if return_dict:
         return logs
     vals = list(logs.values())

@@ -133,18 +133,20 @@ class ImageDataset:
         """The first ``count`` batches."""
         def source():
             for i, b in enumerate(self):
-                if i >= count:
+                if 0 <= count <= i:
                     return
                 yield b
-        n = count if self._n is None or count < 0 else min(count, self._n)
+        n = self._n if count < 0 else count if self._n is None else min(count, self._n)
         return self._derived(source, n)
 
     def skip(self, count):
+        """All but the first ``count`` batches (-1 skips them all, as tf.data does)."""
         def source():
             for i, b in enumerate(self):
-                if i >= count:
+                if 0 <= count <= i:
                     yield b
-        return self._derived(source, None if self._n is None else max(self._n - count, 0))
+        n = 0 if count < 0 else None if self._n is None else max(self._n - count, 0)
+        return self._derived(source, n)
 
     def map(self, fn, num_parallel_calls=None, deterministic=None):
         """Applies ``fn`` to each batch (called with the batch's elements as arguments)."""
