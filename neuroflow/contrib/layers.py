@@ -225,8 +225,9 @@ def _finish_layer(layer, inputs, weights, sc, variables_collections, outputs_col
 
 
 def linear(inputs, num_outputs, **kwargs):
-    """``fully_connected`` without an activation."""
-    kwargs["activation_fn"] = None
+    """``fully_connected`` without an activation (TF's ``partial(fully_connected,
+    activation_fn=None)``: an explicit ``activation_fn`` still wins)."""
+    kwargs.setdefault("activation_fn", None)
     return fully_connected(inputs, num_outputs, **kwargs)
 
 

@@ -118,7 +118,10 @@ class Operation:
         return ""
 
     def get_attr(self, name):
-        return getattr(self, name)
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise ValueError(f"Operation '{self.name}' has no attr named '{name}'.") from None
 
     def values(self):
         return tuple(self.outputs)

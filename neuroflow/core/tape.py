@@ -21,6 +21,7 @@ class GradientTape:
         self._ops = []
         self._watched_ids = set()
         self._watched_vars = set()
+        self._watched_list = []   # watched variables, first watched/accessed first
         self._recording = False
         self._used = False
 
@@ -45,26 +46,29 @@ class GradientTape:
         if var is not None and not op.inputs and op.type == "VariableV2":
             if not (self._watch_accessed and var.trainable) and id(var) not in self._watched_vars:
                 return
-            self._watched_vars.add(id(var))
+            self._watch_var(var)
         self._ops.append(op)
+
+    def _watch_var(self, var):
+        if id(var) not in self._watched_vars:
+            self._watched_vars.add(id(var))
+            self._watched_list.append(var)
 
     def watch(self, tensor):
         for t in (tensor if isinstance(tensor, (list, tuple)) else [tensor]):
             if _is_var(t):
-                self._watched_vars.add(id(t))
+                self._watch_var(t)
             else:
                 self._watched_ids.add(id(convert_to_tensor(t)))
 
     def watched_variables(self):
-        seen, out = set(), []
-        for op in self._ops:
-            var = getattr(op, "var", None)
-            if var is not None and not op.inputs and id(var) not in seen:
-                seen.add(id(var))
-                out.append(var)
-        return tuple(out)
+        """The variables this tape watches: passed to ``watch`` or (trainable) read inside it."""
+        return tuple(self._watched_list)
 
     def stop_recording(self):
+        """A context in which ops are not recorded on this tape (their gradients are None)."""
+        if not self._recording:
+            raise RuntimeError("Trying to stop recording a tape which is not recording.")
         tape = self
 
         class _CM:
@@ -77,7 +81,11 @@ class GradientTape:
         return _CM()
 
     def reset(self):
+        """Forgets everything recorded and watched so far, as a new tape would."""
+        if not self._recording:
+            raise ValueError("Tape must be recording.")
         self._ops = []
+        self._watched_ids, self._watched_vars, self._watched_list = set(), set(), []
 
     def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
         """d(sum of target)/d(source) for each source in the (nested) ``sources``."""

@@ -62,6 +62,24 @@ class Assign(Operation):
         return update
 
 
+class _InitializedValue(Operation):
+    """``variable.initialized_value()``: the variable's value if it is initialized, else the
+    (input) initial value."""
+    type = "Merge"
+    stateful = True
+    differentiable = False
+
+    def __init__(self, var):
+        self.var = var
+
+    def infer(self, init):
+        return [(self.var._shape.as_tuple(), self.var.dtype)]
+
+    def bind(self, ctx):
+        read, var = ctx.reader(self.var), self.var
+        return lambda init: read() if ctx.is_initialized(var) else init
+
+
 def _shape_error(var, v):
     from .errors import InvalidArgumentError
     return InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs shape= "
@@ -183,7 +201,15 @@ class Variable:
         return self._initial_value
 
     def initialized_value(self):
-        return self._initial_value
+        """The variable's value once initialized: its current value when it is initialized,
+        else its initial value (TF's ``cond(is_variable_initialized(v), v.read_value,
+        lambda: v.initial_value)``), e.g. to initialize another variable from this one."""
+        st = context.state
+        if not (st.graph_mode or st.symbolic) and self._value is not None:
+            return self.read_value()
+        with self.graph.control_dependencies(None):
+            return _InitializedValue(self)._build((self._initial_value,),
+                                                  name=self._name + "/initialized_value")
 
     @property
     def device(self):
@@ -229,7 +255,9 @@ class Variable:
         return self is not other
 
     def ref(self):
-        return self
+        """A hashable reference to this variable (``deref()`` gives it back)."""
+        from .tensor import _Ref
+        return _Ref(self)
 
     experimental_ref = ref
 
@@ -265,6 +293,8 @@ class Variable:
 
     def set_shape(self, shape):
         self._shape = self._shape.merge_with(shape)
+        if self._ref is not None:   # the graph read tensor carries the refined shape too
+            self._ref._shape = self._ref._shape.merge_with(shape)
 
 
 class _VarOp:

@@ -96,9 +96,13 @@ class EventFileWriter:
         _OPEN.discard(self)
 
     def reopen(self):
-        if self._closed:
-            self._closed = False
-            _OPEN.add(self)
+        """After ``close``: later events go to a new event file in the same directory (as TF).
+        Does nothing if the writer is not closed."""
+        with self._lock:
+            if self._closed:
+                self._closed = False
+                _OPEN.add(self)
+                self._new_file()
 
 
 # -------------------------------------------------------------------- reading

@@ -325,9 +325,14 @@ class Saver:
         return [p for p, _ in self._last_checkpoints]
 
     def set_last_checkpoints(self, last_checkpoints):
-        self._last_checkpoints = [(p, None) for p in last_checkpoints]
+        """Sets the kept list (deprecated in TF). As in TF their timestamp is +inf, so rotation
+        drops them from the list but never deletes their files."""
+        assert isinstance(last_checkpoints, list)
+        self._last_checkpoints = [(p, np.inf) for p in last_checkpoints]
 
     def set_last_checkpoints_with_time(self, last_checkpoints_with_time):
+        """Sets the kept list to ``[(path, timestamp)]``, oldest first."""
+        assert isinstance(last_checkpoints_with_time, list)
         self._last_checkpoints = list(last_checkpoints_with_time)
 
     def recover_last_checkpoints(self, checkpoint_paths):
@@ -393,11 +398,12 @@ class Saver:
         removed = []
         if not self._max_to_keep:
             return removed
-        while len(self._last_checkpoints) > self._max_to_keep:
+        if len(self._last_checkpoints) > self._max_to_keep:
+            # as TF: one save drops (at most) the oldest one, even if more were set or recovered
             p, t = self._last_checkpoints.pop(0)
             if t is not None and t > self._next_keep_time:
                 self._next_keep_time += self._keep_hours * 3600
-                continue   # kept for good: one checkpoint per keep_checkpoint_every_n_hours
+                return removed   # kept for good: one checkpoint per keep_checkpoint_every_n_hours
             removed.append(p)
         return removed
 
