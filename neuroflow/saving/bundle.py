@@ -309,4 +309,8 @@ class BundleReader:
         return self.get(name)
 
     def debug_string(self):
-        return "".join("%s (%s) %s\n" % (k, self.dtype(k), list(self.shape(k))) for k in self.keys())
+        """TF's listing, as bytes: one ``name (dtype) [d0,d1]`` line per variable, by name."""
+        names = {"float32": "float", "float64": "double", "float16": "half"}
+        return "".join("%s (%s) [%s]\n" % (k, names.get(self.dtype(k).name, self.dtype(k).name),
+                                           ",".join(str(d) for d in self.shape(k)))
+                       for k in sorted(self.keys())).encode()
