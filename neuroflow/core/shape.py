@@ -19,14 +19,38 @@ class Dimension:
     __index__ = __int__
 
     def __eq__(self, other):
+        """True/False, or None when either side is unknown (TF1's three-valued comparison)."""
         other = other.value if isinstance(other, Dimension) else other
         if self.value is None or other is None:
-            return None if self.value is None and other is not None else self.value == other
+            return None
         return self.value == other
 
     def __ne__(self, other):
         r = self.__eq__(other)
         return None if r is None else not r
+
+    def _cmp(self, other, f):
+        other = other.value if isinstance(other, Dimension) else other
+        return None if self.value is None or other is None else f(self.value, other)
+
+    def __lt__(self, o): return self._cmp(o, lambda a, b: a < b)
+    def __le__(self, o): return self._cmp(o, lambda a, b: a <= b)
+    def __gt__(self, o): return self._cmp(o, lambda a, b: a > b)
+    def __ge__(self, o): return self._cmp(o, lambda a, b: a >= b)
+
+    def is_compatible_with(self, other):
+        other = Dimension(other)
+        return self.value is None or other.value is None or self.value == other.value
+
+    def assert_is_compatible_with(self, other):
+        if not self.is_compatible_with(other):
+            raise ValueError("Dimensions %s and %s are not compatible" % (self, Dimension(other)))
+
+    def merge_with(self, other):
+        """The known one of two compatible dimensions (ValueError if they differ)."""
+        other = Dimension(other)
+        self.assert_is_compatible_with(other)
+        return Dimension(self.value if self.value is not None else other.value)
 
     def __hash__(self):
         return hash(self.value)
@@ -122,6 +146,51 @@ class TensorShape:
     def assert_is_compatible_with(self, other):
         if not self.is_compatible_with(other):
             raise ValueError(f"Shapes {self} and {as_shape(other)} are incompatible")
+
+    def with_rank(self, rank):
+        """This shape, or with unknown rank [None] * rank; ValueError for another rank."""
+        if self._dims is None:
+            return unknown_shape(rank)
+        if len(self._dims) != rank:
+            raise ValueError("Shape %s must have rank %d" % (self, rank))
+        return self
+
+    def with_rank_at_least(self, rank):
+        if self._dims is not None and len(self._dims) < rank:
+            raise ValueError("Shape %s must have rank at least %d" % (self, rank))
+        return self
+
+    def with_rank_at_most(self, rank):
+        if self._dims is not None and len(self._dims) > rank:
+            raise ValueError("Shape %s must have rank at most %d" % (self, rank))
+        return self
+
+    def assert_has_rank(self, rank):
+        if self._dims is not None and len(self._dims) != rank:
+            raise ValueError("Shape %s must have rank %d" % (self, rank))
+
+    def assert_same_rank(self, other):
+        other = as_shape(other)
+        if self._dims is not None and other._dims is not None and \
+                len(self._dims) != len(other._dims):
+            raise ValueError("Shapes %s and %s must have the same rank" % (self, other))
+
+    def assert_is_fully_defined(self):
+        if not self.is_fully_defined():
+            raise ValueError("Shape %s is not fully defined" % self)
+
+    def most_specific_compatible_shape(self, other):
+        """The shape both are compatible with: equal known dims kept, the rest unknown."""
+        other = as_shape(other)
+        if self._dims is None or other._dims is None or len(self._dims) != len(other._dims):
+            return TensorShape(None)
+        return TensorShape([a if a == b else None for a, b in zip(self._dims, other._dims)])
+
+    def __add__(self, other):
+        return self.concatenate(other)
+
+    def __radd__(self, other):
+        return as_shape(other).concatenate(self)
 
     def concatenate(self, other):
         other = as_shape(other)
