@@ -10,8 +10,6 @@ from .core.op import convert_to_tensor
 from .core.variable_scope import VariableScope, get_variable, variable_scope
 from .initializers import Zeros
 
-_CNN_ISSUE = "Convolutional networks"
-
 
 def _activation(activation):
     """A callable from None, a callable or a Keras activation name ("relu", "softmax" ...)."""
@@ -407,44 +405,27 @@ def flatten(inputs, name=None, data_format="channels_last"):
     return Flatten(name=name, data_format=data_format).apply(inputs)
 
 
-# ------------------------------------------------------------------ not here yet
+# ------------------------------------------------------------------ not supported
 def _not_here(name):
     def f(*args, **kwargs):
         raise NotImplementedError(
-            f"tf.layers.{name} is not implemented in neuroflow yet (it belongs to the "
-            f"\"{_CNN_ISSUE}\" issue). Use tf.layers.dense/dropout/flatten meanwhile.")
+            f"tf.layers.{name} is not supported by neuroflow yet (the 1-D and 2-D convolution "
+            "and pooling layers are).")
     f.__name__ = name
     return f
 
 
-conv1d = _not_here("conv1d")
-conv2d = _not_here("conv2d")
+# 3-D and 1-D separable layers; layers_conv.py (imported below) defines the 1-D and 2-D ones
 conv3d = _not_here("conv3d")
-conv2d_transpose = _not_here("conv2d_transpose")
 conv3d_transpose = _not_here("conv3d_transpose")
 separable_conv1d = _not_here("separable_conv1d")
-separable_conv2d = _not_here("separable_conv2d")
-max_pooling1d = _not_here("max_pooling1d")
-max_pooling2d = _not_here("max_pooling2d")
 max_pooling3d = _not_here("max_pooling3d")
-average_pooling1d = _not_here("average_pooling1d")
-average_pooling2d = _not_here("average_pooling2d")
 average_pooling3d = _not_here("average_pooling3d")
-batch_normalization = _not_here("batch_normalization")
-Conv1D = _not_here("Conv1D")
-Conv2D = _not_here("Conv2D")
 Conv3D = _not_here("Conv3D")
-Conv2DTranspose = _not_here("Conv2DTranspose")
 Conv3DTranspose = _not_here("Conv3DTranspose")
 SeparableConv1D = _not_here("SeparableConv1D")
-SeparableConv2D = _not_here("SeparableConv2D")
-MaxPooling1D = _not_here("MaxPooling1D")
-MaxPooling2D = _not_here("MaxPooling2D")
 MaxPooling3D = _not_here("MaxPooling3D")
-AveragePooling1D = _not_here("AveragePooling1D")
-AveragePooling2D = _not_here("AveragePooling2D")
 AveragePooling3D = _not_here("AveragePooling3D")
-BatchNormalization = _not_here("BatchNormalization")
 
 __all__ = ["Layer", "Dense", "Dropout", "Flatten", "dense", "dropout", "flatten"]
 from .layers_conv import *  # noqa: E402,F401,F403 - conv and pooling (layers_conv.py)

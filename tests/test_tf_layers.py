@@ -212,3 +212,12 @@ def test_dense_config_and_invalid_arguments():
     with pytest.raises(ValueError, match="Received: activation='nope'"):
         tf.layers.Dense(2, activation="nope")
     assert tf.layers.Dense(5).compute_output_shape([None, 7, 3]).as_list() == [None, 7, 5]
+
+
+@pytest.mark.parametrize("name", ["conv3d", "conv3d_transpose", "separable_conv1d",
+                                  "max_pooling3d", "average_pooling3d", "Conv3D",
+                                  "Conv3DTranspose", "SeparableConv1D", "MaxPooling3D",
+                                  "AveragePooling3D"])
+def test_unsupported_tf_layers_name_themselves(name):
+    with pytest.raises(NotImplementedError, match=r"tf\.layers\.%s is not supported" % name):
+        getattr(tf.layers, name)(None, 1, 1)

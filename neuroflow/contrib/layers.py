@@ -11,8 +11,6 @@ from ..core.variable_scope import variable_scope
 from ..initializers import Zeros, _compute_fans, _shape_list
 from .framework import add_arg_scope
 
-_CNN_ISSUE = "Convolutional networks"
-
 
 # ------------------------------------------------------------------ initializers
 def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=None,
@@ -289,26 +287,13 @@ def repeat(inputs, repetitions, layer, *args, **kwargs):
 
 def _not_here(name):
     def f(*args, **kwargs):
-        raise NotImplementedError(
-            f"tf.contrib.layers.{name} is not implemented in neuroflow yet (it belongs to the "
-            f"\"{_CNN_ISSUE}\" issue). fully_connected, dropout and flatten work meanwhile.")
+        raise NotImplementedError(f"tf.contrib.layers.{name} is not supported by neuroflow yet.")
     f.__name__ = name
     return add_arg_scope(f)
 
 
-batch_norm = _not_here("batch_norm")
 layer_norm = _not_here("layer_norm")
-conv1d = _not_here("conv1d")
-conv2d = _not_here("conv2d")
 conv3d = _not_here("conv3d")
-convolution = _not_here("convolution")
-convolution2d = _not_here("convolution2d")
-conv2d_transpose = _not_here("conv2d_transpose")
-convolution2d_transpose = _not_here("convolution2d_transpose")
-separable_conv2d = _not_here("separable_conv2d")
-separable_convolution2d = _not_here("separable_convolution2d")
-max_pool2d = _not_here("max_pool2d")
-avg_pool2d = _not_here("avg_pool2d")
 max_pool3d = _not_here("max_pool3d")
 avg_pool3d = _not_here("avg_pool3d")
 
@@ -317,5 +302,8 @@ __all__ = ["variance_scaling_initializer", "xavier_initializer", "xavier_initial
            "apply_regularization", "fully_connected", "linear", "dropout", "flatten", "stack",
            "repeat", "batch_norm", "layer_norm", "conv1d", "conv2d", "conv3d", "convolution",
            "convolution2d", "conv2d_transpose", "convolution2d_transpose", "separable_conv2d",
-           "separable_convolution2d", "max_pool2d", "avg_pool2d", "max_pool3d", "avg_pool3d"]
-from .layers_conv import *  # noqa: E402,F401,F403 - conv, pooling, batch_norm (layers_conv.py)
+           "separable_convolution2d", "max_pool2d", "avg_pool2d", "max_pool3d", "avg_pool3d",
+           "convolution1d"]
+from .layers_conv import (  # noqa: E402,F401 - conv, pooling, batch_norm (layers_conv.py)
+    avg_pool2d, batch_norm, conv1d, conv2d, conv2d_transpose, convolution, convolution1d,
+    convolution2d, convolution2d_transpose, max_pool2d, separable_conv2d, separable_convolution2d)

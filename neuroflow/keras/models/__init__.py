@@ -1,7 +1,7 @@
 """``keras.models``: Sequential, Model, and rebuilding models from configs and JSON."""
 import json
 
-from .model import Model, _SAVING
+from .model import Model
 from .sequential import Sequential
 
 Functional = Model

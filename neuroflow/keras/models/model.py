@@ -13,10 +13,6 @@ from ..layers.core import InputLayer
 from . import functional
 from .training import TrainingMixin
 
-_SAVING = ("neuroflow does not write model files yet: saving and loading models comes with the "
-           "saving work (issue 6: saving, checkpoints and TensorBoard). Meanwhile use "
-           "model.get_weights() / set_weights() with numpy.save, and model.to_json().")
-
 
 class Model(Layer, TrainingMixin):
     """A model: layers with training and inference (``keras.Model``).
