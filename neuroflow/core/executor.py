@@ -5,6 +5,7 @@ compiled into one generated Python function that calls each op's bound forward o
 variables and drops each intermediate after its last use, so a step costs one call per op.
 TF1 ``Session.run`` and Keras ``fit`` both run through ``Plan``.
 """
+import re
 import sys
 
 import numpy as np
@@ -142,9 +143,23 @@ class Plan:
         for k, op in enumerate(ops):
             for x in op.inputs:
                 last[id(x)] = k
+        # where each variable is written (assign ops, optimizer updates and their slots), so a
+        # read that a write overtook is done again right before its consumer: in TF1 an op reads
+        # a variable when it runs (``with tf.control_dependencies([assign]): tf.identity(v)``)
+        written = {}
+        for k, op in enumerate(ops):
+            if op.type != "VariableV2" and getattr(op, "var", None) is not None:
+                for v in (op.var,) + tuple(getattr(op, "slots", ()) or ()):
+                    written.setdefault(id(v), []).append(k)
+        pos = {id(op): k for k, op in enumerate(ops)}
         for k, op in enumerate(ops):
             fn = op.bind(ctx)
             env["op%d" % k] = fn
+            for x in op.inputs:
+                p = x.op
+                w = written.get(id(getattr(p, "var", None))) if p.type == "VariableV2" else None
+                if w and id(p) in pos and any(pos[id(p)] < j < k for j in w):
+                    lines.append("    %s = op%d()" % (names[id(x)], pos[id(p)]))
             args = ", ".join(names[id(x)] for x in op.inputs)
             outs = []
             for j, t in enumerate(op.outputs):
@@ -175,16 +190,12 @@ class Plan:
         self._lines = lines
 
     def op_at_line(self, lineno):
-        # line numbers: "def run" is line 1; find the op whose call stands at lineno
+        # line numbers: "def run" is line 1; each call line names its op as "op<k>("
         idx = lineno - 2
         if 0 <= idx < len(self._lines):
-            k = 0
-            for i, l in enumerate(self._lines):
-                if l.startswith("    del "):
-                    continue
-                if i == idx:
-                    return self.ops[k]
-                k += 1
+            m = re.search(r"\bop(\d+)\(", self._lines[idx])
+            if m:
+                return self.ops[int(m.group(1))]
         return None
 
     def __call__(self, *feed_values):
