@@ -249,6 +249,16 @@ def _start(xp, g, shape, dtype):
     return xp.zeros(shape, dtype=dtype) if g is None else xp.array(g, dtype=dtype, copy=True)
 
 
+def _step_grad(xp, dh, gY, t, out):
+    """``out`` = the gradient reaching step t's output: the carried ``dh`` plus the sequence
+    output's gradient ``gY[t]`` (a copy of ``dh`` when the outputs have none)."""
+    if gY is None:
+        out[...] = dh
+    else:
+        xp.add(dh, gY[t], out=out)
+    return out
+
+
 def _w1(xp, Wx, b, a=None, dtype=None):
     """[W_x; b], each column times a: the input projection and the bias as one GEMM operand."""
     D, n = Wx.shape

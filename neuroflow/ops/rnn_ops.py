@@ -17,7 +17,8 @@ tanh call covers every gate of a step and never overflows. The shared plumbing (
 the backward node) is in ``_rnn_base.py``.
 """
 from ._base import get_array_module
-from ._rnn_base import _gate_vectors, _proj, _RecurrentSeq, _rows, _start, _w1, _w1_grad
+from ._rnn_base import (_gate_vectors, _proj, _RecurrentSeq, _rows, _start, _step_grad, _w1,
+                        _w1_grad)
 
 __all__ = []
 
@@ -123,10 +124,7 @@ class LSTMSeq(_RecurrentSeq):
             dhb, dcb, c0b = dh[b0:b1], dc[b0:b1], c0[b0:b1]
             dht = xp.empty((b1 - b0, H), dtype=dt)
             for t in reversed(self._steps(T)):
-                if gYb is not None:
-                    xp.add(dhb, gYb[t], out=dht)
-                else:
-                    dht[...] = dhb
+                _step_grad(xp, dhb, gYb, t, dht)
                 if Mb is not None:
                     ph, pc = dht * Mcb[t], dcb * Mcb[t]
                     dht *= Mb[t]
@@ -258,10 +256,7 @@ class GRUSeq(_RecurrentSeq):
             gYb = None if gY is None else gY[:, b0:b1]
             dhb, h0b = dh[b0:b1], h0[b0:b1]
             for t in reversed(self._steps(T)):
-                if gYb is not None:
-                    xp.add(dhb, gYb[t], out=dht)
-                else:
-                    dht[...] = dhb
+                _step_grad(xp, dhb, gYb, t, dht)
                 if Mb is not None:
                     ph = dht * Mcb[t]
                     dht *= Mb[t]
@@ -385,11 +380,7 @@ class SimpleRNNSeq(_RecurrentSeq):
         WhT = xp.ascontiguousarray(Wh.T)   # a row-major operand: the per-step GEMM is faster
         Mc = None if M is None else 1 - M
         for t in reversed(self._steps(T)):
-            dz = dZ[t]
-            if gY is not None:
-                xp.add(dh, gY[t], out=dz)
-            else:
-                dz[...] = dh
+            dz = _step_grad(xp, dh, gY, t, dZ[t])
             if M is not None:
                 ph = dz * Mc[t]
                 dz *= M[t]
