@@ -12,6 +12,7 @@ import numpy as np
 
 from . import dtypes
 from .errors import FailedPreconditionError, InvalidArgumentError, OpError
+from .fusion import plan_fusions
 
 
 class RunContext:
@@ -134,15 +135,19 @@ class Plan:
         fetch_ops = [f.op if hasattr(f, "value_index") else f for f in self.fetches]
         ops = toposort(fetch_ops, feed_ids)
         self.ops = ops
+        fetch_ids = {id(f) for f in self.fetches if hasattr(f, "value_index")}
+        fz = plan_fusions(ops, fetch_ids, feed_ids)
+        ins = [fz.inputs(k, op) for k, op in enumerate(ops)]
+        self.fused = [ops[k] for k in sorted(fz.product)]   # updates that run their own MatMul
         # last use of every tensor, to free intermediates early
         names, env, lines = {}, {}, []
         for i, t in enumerate(self.feeds):
             names[id(t)] = "f%d" % i
-        fetch_ids = {id(f) for f in self.fetches if hasattr(f, "value_index")}
         last = {}
         for k, op in enumerate(ops):
-            for x in op.inputs:
-                last[id(x)] = k
+            if k not in fz.skip:
+                for x in ins[k]:
+                    last[id(x)] = k
         # where each variable is written (assign ops, optimizer updates and their slots), so a
         # read that a write overtook is done again right before its consumer: in TF1 an op reads
         # a variable when it runs (``with tf.control_dependencies([assign]): tf.identity(v)``)
@@ -153,14 +158,18 @@ class Plan:
                     written.setdefault(id(v), []).append(k)
         pos = {id(op): k for k, op in enumerate(ops)}
         for k, op in enumerate(ops):
-            fn = op.bind(ctx)
+            if k in fz.skip:
+                continue
+            mm = fz.product.get(k)
+            fn = op.bind(ctx) if mm is None else op.bind_matmul(ctx, mm)
             env["op%d" % k] = fn
-            for x in op.inputs:
-                p = x.op
-                w = written.get(id(getattr(p, "var", None))) if p.type == "VariableV2" else None
+            for x in ins[k]:
+                p = None if x is None else x.op
+                w = written.get(id(getattr(p, "var", None))) if p and p.type == "VariableV2" \
+                    else None
                 if w and id(p) in pos and any(pos[id(p)] < j < k for j in w):
                     lines.append("    %s = op%d()" % (names[id(x)], pos[id(p)]))
-            args = ", ".join(names[id(x)] for x in op.inputs)
+            args = ", ".join("None" if x is None else names[id(x)] for x in ins[k])
             outs = []
             for j, t in enumerate(op.outputs):
                 nm = "t%d_%d" % (k, j)
@@ -173,8 +182,8 @@ class Plan:
                 lines.append("    op%d(%s)" % (k, args))
             else:
                 lines.append("    %s, = op%d(%s)" % (", ".join(outs), k, args))
-            dead = [names[id(x)] for x in op.inputs
-                    if last.get(id(x)) == k and id(x) not in fetch_ids and id(x) not in feed_ids]
+            dead = [names[id(x)] for x in ins[k] if x is not None
+                    and last.get(id(x)) == k and id(x) not in fetch_ids and id(x) not in feed_ids]
             dead = sorted(set(dead))
             if dead:
                 lines.append("    del " + ", ".join(dead))

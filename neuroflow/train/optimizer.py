@@ -12,7 +12,7 @@ import threading
 
 import numpy as np
 
-from ..core import context, parallel
+from ..core import blas, context, parallel
 from ..core.backend import get_array_module
 from ..core.gradients import gradients
 from ..core.graph import GraphKeys, control_dependencies, get_default_graph, name_scope
@@ -33,6 +33,7 @@ class _Apply(Operation):
     """
     stateful = True
     differentiable = False
+    writes_in_place = True
 
     def __init__(self, opt, var, slots, spec=None, copy_on_write=False):
         self.opt, self.var, self.slots, self.spec = opt, var, slots, spec
@@ -78,12 +79,38 @@ class _Apply(Operation):
             return w
         return apply_fed
 
+    def matmul_rule(self):
+        """True when the optimizer can apply a product's gradient without forming it."""
+        return self.opt._matmul_update_fn(self.var) is not None
+
+    def bind_matmul(self, ctx, mm):
+        """Like ``bind``, for a plan that folded the gradient's MatMul ``mm`` into this update
+        (``core/fusion.py``): called with mm's two inputs, then the tensor hyperparameters."""
+        read, write = ctx.reader(self.var), ctx.writer(self.var)
+        slots = [(ctx.reader(s), ctx.writer(s)) for s in self.slots]
+        rule = self.opt._matmul_update_fn(self.var)
+        ta, tb, spec = mm.transpose_a, mm.transpose_b, self.spec
+        plain, product = self.bind(ctx), mm.bind(ctx)
+
+        def apply_product(a, b, *ts):
+            if spec is None:
+                h = ts
+            else:
+                it = iter(ts)
+                h = [float(next(it)) if c is None else c for c in spec]
+            w = _own(read(), write)
+            if rule(w, a, b, ta, tb, [_own(r(), wr) for r, wr in slots], *h):
+                return w
+            return plain(product(a, b), *ts)   # arrays BLAS cannot take: the ordinary way
+        return apply_product
+
 
 class _Gate(Operation):
     """Passes the gradients through unchanged: the updates that read its outputs wait for all."""
     type = "IdentityN"
     differentiable = False
     multi_output = True
+    is_gate = True
 
     def forward(self, *gs):
         return gs
@@ -382,6 +409,11 @@ class Optimizer:
     def _update_fn(self, var):
         raise NotImplementedError
 
+    def _matmul_update_fn(self, var):
+        """None, or ``rule(w, a, b, transpose_a, transpose_b, slots, *hyper)`` that applies the
+        gradient ``op(a) @ op(b)`` without forming it and returns False when it cannot."""
+        return None
+
     def _apply_dense(self, grad, var):
         raise NotImplementedError("An Optimizer subclass must define _apply_dense(grad, var) "
                                   "(TF1 style, returning an update op) or _hyper and _update_fn.")
@@ -468,6 +500,11 @@ class GradientDescentOptimizer(Optimizer):
             t, = scratch(w)
             xp.multiply(g, lr, out=t)
             w -= t
+        return update
+
+    def _matmul_update_fn(self, var):
+        def update(w, a, b, ta, tb, slots, lr):
+            return blas.gemm_update(w, a, b, -lr, ta, tb)
         return update
 
 

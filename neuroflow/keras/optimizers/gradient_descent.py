@@ -3,6 +3,7 @@
 Each ``_update_fn`` returns the in-place update of one variable: ``w``, the slots and the scratch
 arrays are changed with ``out=`` ufuncs, so a step allocates nothing.
 """
+from ...core import blas
 from .optimizer import Optimizer, _xp
 
 
@@ -60,6 +61,14 @@ class SGD(Optimizer):
             else:
                 w += v
         return update_momentum
+
+    def _matmul_update_fn(self, var):
+        if self._momentum:
+            return None
+
+        def update(w, a, b, ta, tb, slots, lr, momentum, it):
+            return blas.gemm_update(w, a, b, -float(lr), ta, tb)
+        return update
 
     def get_config(self):
         config = super().get_config()

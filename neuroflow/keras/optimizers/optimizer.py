@@ -227,6 +227,11 @@ class Optimizer:
                                  f"compatible with provided weight shape {np.shape(w)}.")
             K.set_value(v, w)
 
+    def _matmul_update_fn(self, var):
+        """None, or a rule applying a gradient ``op(a) @ op(b)`` without forming it (see
+        ``neuroflow.train.optimizer.Optimizer._matmul_update_fn``)."""
+        return None
+
     def _scratch(self, var):
         s = self._scratches.get(var)
         if s is None:
