@@ -98,7 +98,10 @@ class GradientTape:
         targets = [convert_to_tensor(t) for t in targets]
         ogs = output_gradients if isinstance(output_gradients, (list, tuple)) else \
             [output_gradients] * len(targets) if output_gradients is not None else [None] * len(targets)
-        src_ids = {id(s) for s in flat_src if not _is_var(s)} | self._watched_ids
+        # a tensor source is differentiable when watched or made by a recorded op (TF: an
+        # unwatched constant gets None)
+        made = {id(y) for op in self._ops for y in op.outputs}
+        src_ids = {id(s) for s in flat_src if not _is_var(s) and id(s) in made} | self._watched_ids
         src_vars = {id(s) for s in flat_src if _is_var(s)}
         was = self._recording
         self._recording = False

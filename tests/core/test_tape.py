@@ -77,3 +77,19 @@ def test_stop_gradient_blocks():
     with tf.GradientTape() as tape:
         y = x * tf.stop_gradient(x * 3)
     assert tape.gradient(y, x).numpy() == pytest.approx(6.0)
+
+
+def test_unwatched_constant_source_has_no_gradient():
+    c = tf.constant(3.0)
+    v = tf.Variable(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        y = c * c * v
+        z = y * 2.0
+    gc, gv = tape.gradient(y, [c, v])
+    assert gc is None and float(gv) == 9.0
+    assert float(tape.gradient(z, y)) == 2.0      # made on the tape: differentiable
+    assert float(tape.gradient(y, c, unconnected_gradients="zero")) == 0.0
+    with tf.GradientTape() as tape:
+        tape.watch(c)
+        y = c * c
+    assert float(tape.gradient(y, c)) == 6.0
