@@ -340,3 +340,13 @@ def test_user_metric_subclass_with_variables():
     p = model.predict(x)
     got = model.evaluate(x, y[:, None].astype("float32"), verbose=0)[1]   # reset, then counted
     np.testing.assert_allclose(got, np.sum(p > 0.5), rtol=1e-6)
+
+
+def test_result_has_the_metrics_dtype():
+    m = keras.metrics.Mean(dtype="float64")
+    m.update_state([1.0, 2.0])
+    r = m.result()
+    assert r.dtype.name == "float64" and float(r) == 1.5
+    a = keras.metrics.Accuracy()
+    a.update_state([1, 2], [1, 3])
+    assert a.result().dtype.name == "float32" and float(a.result()) == 0.5

@@ -107,8 +107,11 @@ class Metric:
                                        for k, v in kwargs.items()}))
 
     def result(self):
-        """The metric so far, as a float32 tensor."""
-        return _tf().constant(np.asarray(self._result_value(), np.float32))
+        """The metric so far, as a tensor of the metric's dtype (float32 by default)."""
+        dt = np.dtype(getattr(self.dtype, "as_numpy_dtype", self.dtype))
+        if dt.kind != "f":
+            dt = np.dtype(np.float32)
+        return _tf().constant(np.asarray(self._result_value(), dt))
 
     def reset_state(self):
         self._state = None
