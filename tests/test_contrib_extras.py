@@ -33,7 +33,6 @@ def test_sum_regularizer_of_nothing_is_none():
 
 
 @pytest.mark.parametrize("name, args", [
-    ("layer_norm", ([[1.0, 2.0]],)),
     ("conv3d", (np.zeros((1, 4, 4, 4, 1), np.float32), 2, 3)),
     ("max_pool3d", (np.zeros((1, 4, 4, 4, 1), np.float32), 2)),
     ("avg_pool3d", (np.zeros((1, 4, 4, 4, 1), np.float32), 2)),
@@ -44,3 +43,56 @@ def test_missing_layers_raise_naming_the_api(name, args):
     with pytest.raises(NotImplementedError, match=r"tf\.contrib\.layers\.%s is not supported"
                        % name):
         fn(tf.constant(args[0]), *args[1:])
+
+
+def _ln_reference(x, axes):
+    m = x.mean(axis=axes, keepdims=True)
+    return (x - m) / np.sqrt(x.var(axis=axes, keepdims=True) + 1e-12)
+
+
+def test_layer_norm_normalizes_each_example_and_makes_beta_gamma(graph_mode):
+    x = tf.placeholder(tf.float32, [None, 3, 4])
+    y = tf.contrib.layers.layer_norm(x)
+    z = tf.contrib.layers.layer_norm(x, begin_norm_axis=-1, scope="last")
+    names = [v.name for v in tf.global_variables()]
+    assert names == ["LayerNorm/beta:0", "LayerNorm/gamma:0", "last/beta:0", "last/gamma:0"]
+    assert [v.name for v in tf.get_collection(tf.GraphKeys.MODEL_VARIABLES)] == names
+    assert tf.global_variables()[0].shape.as_list() == [4]
+    assert y.shape.as_list() == [None, 3, 4]
+    xv = np.random.default_rng(0).random((2, 3, 4)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        a, b = sess.run([y, z], {x: xv})
+    np.testing.assert_allclose(a, _ln_reference(xv, (1, 2)), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(b, _ln_reference(xv, (2,)), rtol=1e-4, atol=1e-5)
+
+
+def test_layer_norm_options_reuse_and_training(graph_mode):
+    x = tf.constant(np.random.default_rng(1).random((4, 6)).astype(np.float32))
+    coll = {"beta": ["my_betas"]}
+    y = tf.contrib.layers.layer_norm(x, center=False, activation_fn=tf.nn.relu, scope="ln",
+                                     variables_collections=coll, outputs_collections="outs")
+    assert [v.name for v in tf.global_variables()] == ["ln/gamma:0"]
+    assert tf.get_collection("my_betas") == [] and tf.get_collection("outs") == [y]
+    tf.contrib.layers.layer_norm(x, center=False, scope="ln", reuse=True)
+    assert len(tf.global_variables()) == 1
+    h = tf.contrib.layers.fully_connected(x, 3, normalizer_fn=tf.contrib.layers.layer_norm)
+    loss = tf.reduce_sum(tf.square(h - 1.0))
+    train = tf.train.GradientDescentOptimizer(0.05).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = sess.run(loss)
+        for _ in range(5):
+            sess.run(train)
+        assert sess.run(loss) < first
+        assert np.all(sess.run(y) >= 0)
+
+
+def test_layer_norm_errors(graph_mode):
+    with pytest.raises(ValueError, match=r"begin_params_axis \(2\) and begin_norm_axis \(1\) "
+                                         r"must be < rank\(inputs\) \(2\)"):
+        tf.contrib.layers.layer_norm(tf.zeros([2, 3]), begin_params_axis=2)
+    with pytest.raises(ValueError, match="is not fully defined"):
+        tf.contrib.layers.layer_norm(tf.placeholder(tf.float32, [2, None]))
+    with pytest.raises(ValueError, match="has undefined rank"):
+        tf.contrib.layers.layer_norm(tf.placeholder(tf.float32))

@@ -292,7 +292,6 @@ def _not_here(name):
     return add_arg_scope(f)
 
 
-layer_norm = _not_here("layer_norm")
 conv3d = _not_here("conv3d")
 max_pool3d = _not_here("max_pool3d")
 avg_pool3d = _not_here("avg_pool3d")
@@ -306,4 +305,5 @@ __all__ = ["variance_scaling_initializer", "xavier_initializer", "xavier_initial
            "convolution1d"]
 from .layers_conv import (  # noqa: E402,F401 - conv, pooling, batch_norm (layers_conv.py)
     avg_pool2d, batch_norm, conv1d, conv2d, conv2d_transpose, convolution, convolution1d,
-    convolution2d, convolution2d_transpose, max_pool2d, separable_conv2d, separable_convolution2d)
+    convolution2d, convolution2d_transpose, layer_norm, max_pool2d, separable_conv2d,
+    separable_convolution2d)

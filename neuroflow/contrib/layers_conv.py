@@ -220,3 +220,52 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return _collect_outputs(outputs_collections, sc.name, outputs)
+
+
+@add_arg_scope
+def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
+               variables_collections=None, outputs_collections=None, trainable=True,
+               begin_norm_axis=1, begin_params_axis=-1, scope=None):
+    """Layer normalization (Ba et al. 2016): each example normalized over its axes from
+    ``begin_norm_axis`` on, then ``* gamma + beta`` (shape ``inputs.shape[begin_params_axis:]``).
+
+    Variables "<scope>/beta" (zeros) and "<scope>/gamma" (ones), scope "LayerNorm" by default;
+    the variance epsilon is TF's 1e-12.
+    Example:
+      >>> h = tf.contrib.layers.layer_norm(tf.matmul(x, W))
+    """
+    from ..core.variable_scope import get_variable
+    from ..initializers import Ones
+    getter = _model_variable_getter({})
+    with variable_scope(scope, default_name="LayerNorm", reuse=reuse,
+                        custom_getter=getter) as sc:
+        inputs = convert_to_tensor(inputs)
+        shape = inputs.shape
+        rank = shape.ndims
+        if rank is None:
+            raise ValueError("Inputs %s has undefined rank." % inputs.name)
+        if begin_norm_axis < 0:
+            begin_norm_axis = rank + begin_norm_axis
+        if begin_params_axis >= rank or begin_norm_axis >= rank:
+            raise ValueError("begin_params_axis (%d) and begin_norm_axis (%d) must be < "
+                             "rank(inputs) (%d)" % (begin_params_axis, begin_norm_axis, rank))
+        params_shape = shape[begin_params_axis:]
+        if not params_shape.is_fully_defined():
+            raise ValueError("Inputs %s: shape(inputs)[%s:] is not fully defined: %s"
+                             % (inputs.name, begin_params_axis, shape))
+        beta = gamma = None
+        if center:
+            beta = get_variable("beta", shape=params_shape, dtype=inputs.dtype,
+                                initializer=Zeros(), trainable=trainable)
+            _add_to_collections(beta, variables_collections, "beta")
+        if scale:
+            gamma = get_variable("gamma", shape=params_shape, dtype=inputs.dtype,
+                                 initializer=Ones(), trainable=trainable)
+            _add_to_collections(gamma, variables_collections, "gamma")
+        mean, variance = _nn.moments(inputs, list(range(begin_norm_axis, rank)), keep_dims=True)
+        outputs = _nn.batch_normalization(inputs, mean, variance, offset=beta, scale=gamma,
+                                          variance_epsilon=1e-12)
+        outputs.set_shape(shape)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect_outputs(outputs_collections, sc.name, outputs)
