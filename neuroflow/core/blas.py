@@ -1,4 +1,4 @@
-"""``C += alpha * op(A) @ op(B)`` in place: the one BLAS call NumPy has no spelling for.
+"""``C = beta * C + alpha * op(A) @ op(B)`` in place: the BLAS call NumPy has no spelling for.
 
 NumPy's matmul always writes a new product (or overwrites ``out``); GEMM can also add the
 product to C (beta = 1). A gradient-descent step on a kernel, ``w -= lr * x.T @ dy``, is then one
@@ -72,9 +72,9 @@ def _operand(x, transpose):
     return None
 
 
-def gemm_update(c, a, b, alpha, transpose_a=False, transpose_b=False):
-    """c += alpha * op(a) @ op(b) in place, op = transpose or not; False (c untouched) when it
-    cannot be done with one BLAS call."""
+def gemm_update(c, a, b, alpha, transpose_a=False, transpose_b=False, beta=1.0):
+    """c = beta * c + alpha * op(a) @ op(b) in place, op = transpose or not; False (c untouched)
+    when it cannot be done with one BLAS call."""
     fn = _funcs().get(c.dtype.type) if type(c) is numpy.ndarray else None
     if (fn is None or type(a) is not numpy.ndarray or type(b) is not numpy.ndarray
             or a.dtype != c.dtype or b.dtype != c.dtype or a.ndim != 2 or b.ndim != 2
@@ -88,5 +88,5 @@ def gemm_update(c, a, b, alpha, transpose_a=False, transpose_b=False):
     if oa is None or ob is None:
         return False
     fn(_ROW_MAJOR, oa[0], ob[0], m, n, k, alpha, a.ctypes.data, max(oa[1], 1),
-       b.ctypes.data, max(ob[1], 1), 1.0, c.ctypes.data, n)
+       b.ctypes.data, max(ob[1], 1), beta, c.ctypes.data, n)
     return True

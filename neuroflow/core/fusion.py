@@ -7,7 +7,8 @@ BLAS call, ``w += (-lr) * x^T @ dy`` (``core/blas.py``). On MNIST's 784x256 kern
 that saves ~40 us of a ~180 us pair.
 
 The rewrite must not change what is computed. It is made only when
-  * the update's optimizer has a fused rule (``_Apply.matmul_rule``: plain gradient descent),
+  * the update's optimizer has a fused rule (``_Apply.matmul_rule``: gradient descent, plain
+    or with non-Nesterov momentum, whose slot takes the product with beta = momentum),
   * the gradient is a 2-D ``MatMul`` whose output (passed straight, or through the gate that
     holds every update until all gradients exist) is read by that update alone, and neither it
     nor the gate's output is fetched or fed,

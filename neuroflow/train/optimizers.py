@@ -6,6 +6,7 @@ allocated in a training step.
 """
 import math
 
+from ..core import blas
 from ..core.backend import get_array_module
 from ..core.graph import control_dependencies
 from ..ops.control_flow_ops import group
@@ -51,6 +52,21 @@ class MomentumOptimizer(Optimizer):
             else:
                 xp.multiply(accum, lr, out=t)
             w -= t
+        return update
+
+    def _matmul_update_fn(self, var):
+        if self._use_nesterov:
+            return None
+        scratch = _Scratch(1)
+
+        def update(w, a, b, ta, tb, slots, lr, momentum):
+            accum, = slots
+            if not blas.gemm_update(accum, a, b, 1.0, ta, tb, beta=momentum):
+                return False
+            t, = scratch(w)
+            get_array_module(w).multiply(accum, lr, out=t)
+            w -= t
+            return True
         return update
 
 

@@ -55,3 +55,12 @@ def test_gemm_update_declines_and_leaves_c_alone(case):
     before = np.array(c, copy=True)
     assert blas.gemm_update(c, a, b, 1.0) is False
     np.testing.assert_array_equal(c, before)
+
+
+def test_gemm_update_with_beta_scales_c_first():
+    rng = np.random.default_rng(2)
+    a, b = rng.random((4, 3)), rng.random((3, 2))
+    c = rng.random((4, 2))
+    want = 0.9 * c + 2.0 * (a @ b)
+    assert blas.gemm_update(c, a, b, 2.0, beta=0.9)
+    np.testing.assert_allclose(c, want, rtol=1e-12)

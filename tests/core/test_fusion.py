@@ -35,13 +35,15 @@ def _tf1_mlp(opt, fetch_grads=False, steps=20):
         return c, sess.run([W1, b1, W2]), fused
 
 
-def test_tf1_gradient_descent_fuses_both_kernels_and_matches(graph_mode):
-    c, ws, fused = _tf1_mlp(tf.train.GradientDescentOptimizer(0.5))
+@pytest.mark.parametrize("make", [lambda: tf.train.GradientDescentOptimizer(0.5),
+                                  lambda: tf.train.MomentumOptimizer(0.1, 0.9)])
+def test_tf1_gradient_descent_fuses_both_kernels_and_matches(graph_mode, make):
+    c, ws, fused = _tf1_mlp(make())
     assert sorted(n.rsplit("/", 1)[-1] for n in fused) == ["update_W1", "update_W2"]
     fusion.enabled = False
     try:
         tf.reset_default_graph()
-        c0, ws0, fused0 = _tf1_mlp(tf.train.GradientDescentOptimizer(0.5))
+        c0, ws0, fused0 = _tf1_mlp(make())
     finally:
         fusion.enabled = True
     assert fused0 == []
@@ -53,7 +55,7 @@ def test_tf1_gradient_descent_fuses_both_kernels_and_matches(graph_mode):
 def test_no_fusion_when_the_gradient_is_fetched_or_the_rule_has_state(graph_mode):
     assert _tf1_mlp(tf.train.GradientDescentOptimizer(0.5), fetch_grads=True)[2] == []
     tf.reset_default_graph()
-    assert _tf1_mlp(tf.train.MomentumOptimizer(0.5, 0.9))[2] == []
+    assert _tf1_mlp(tf.train.MomentumOptimizer(0.5, 0.9, use_nesterov=True))[2] == []
     tf.reset_default_graph()
     assert _tf1_mlp(tf.train.AdamOptimizer(0.1))[2] == []
 
@@ -83,7 +85,8 @@ def test_no_fusion_when_a_product_input_is_a_variable_updated_before(graph_mode)
     assert uv < uw and not any(n.endswith("update_W") for n in fused)
 
 
-def test_keras_sgd_fuses_each_dense_kernel_and_matches_the_plain_plan():
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_keras_sgd_fuses_each_dense_kernel_and_matches_the_plain_plan(momentum):
     def train(flag):
         fusion.enabled = flag
         try:
@@ -92,7 +95,9 @@ def test_keras_sgd_fuses_each_dense_kernel_and_matches_the_plain_plan():
                                       keras.layers.Dense(16, activation="sigmoid"),
                                       keras.layers.Dropout(0.5),
                                       keras.layers.Dense(4, activation="softmax")])
-            model.compile(optimizer=keras.optimizers.SGD(0.5), loss="categorical_crossentropy")
+            model.compile(optimizer=keras.optimizers.SGD(0.5 if not momentum else 0.1,
+                                                         momentum=momentum),
+                          loss="categorical_crossentropy")
             rng = np.random.default_rng(0)
             x = rng.random((96, 20)).astype("float32")
             y = np.eye(4, dtype="float32")[rng.integers(0, 4, 96)]
@@ -109,7 +114,9 @@ def test_keras_sgd_fuses_each_dense_kernel_and_matches_the_plain_plan():
 
 def test_keras_sgd_plan_skips_the_kernel_products():
     model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(5), keras.layers.Dense(2)])
-    for opt, n in ((keras.optimizers.SGD(0.1), 2), (keras.optimizers.SGD(0.1, momentum=0.9), 0)):
+    for opt, n in ((keras.optimizers.SGD(0.1), 2), (keras.optimizers.SGD(0.1, momentum=0.9), 2),
+                   (keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True), 0),
+                   (keras.optimizers.Adam(), 0)):
         model.compile(optimizer=opt, loss="mse")
         from neuroflow.core import executor
         made = []
@@ -126,12 +133,15 @@ def test_keras_sgd_plan_skips_the_kernel_products():
         assert max(len(p.fused) for p in made) == n
 
 
-def test_an_update_whose_arrays_blas_declines_takes_the_ordinary_path(graph_mode, monkeypatch):
-    c, ws, fused = _tf1_mlp(tf.train.GradientDescentOptimizer(0.5))
+@pytest.mark.parametrize("make", [lambda: tf.train.GradientDescentOptimizer(0.5),
+                                  lambda: tf.train.MomentumOptimizer(0.1, 0.9)])
+def test_an_update_whose_arrays_blas_declines_takes_the_ordinary_path(graph_mode, monkeypatch,
+                                                                      make):
+    c, ws, fused = _tf1_mlp(make())
     assert fused
     monkeypatch.setattr(blas, "gemm_update", lambda *a, **k: False)
     tf.reset_default_graph()
-    c2, ws2, fused2 = _tf1_mlp(tf.train.GradientDescentOptimizer(0.5))
+    c2, ws2, fused2 = _tf1_mlp(make())
     assert fused2   # planned fused, ran the fallback
     np.testing.assert_allclose(c2, c, rtol=1e-6)
     for a, b in zip(ws, ws2):

@@ -63,12 +63,20 @@ class SGD(Optimizer):
         return update_momentum
 
     def _matmul_update_fn(self, var):
-        if self._momentum:
+        if not self._momentum:
+            def update(w, a, b, ta, tb, slots, lr, momentum, it):
+                return blas.gemm_update(w, a, b, -float(lr), ta, tb)
+            return update
+        if self.nesterov:
             return None
 
-        def update(w, a, b, ta, tb, slots, lr, momentum, it):
-            return blas.gemm_update(w, a, b, -float(lr), ta, tb)
-        return update
+        def update_momentum(w, a, b, ta, tb, slots, lr, momentum, it):
+            v = slots[0]    # v = momentum * v - lr * g, in one GEMM
+            if not blas.gemm_update(v, a, b, -float(lr), ta, tb, beta=float(momentum)):
+                return False
+            w += v
+            return True
+        return update_momentum
 
     def get_config(self):
         config = super().get_config()
