@@ -50,8 +50,6 @@ def _write_images(root, spec, size=(6, 5)):
     return paths
 
 
-@pytest.mark.xfail(raises=NotImplementedError, strict=True,
-                   reason="neuroflow does not implement flow_from_dataframe yet")
 def test_flow_from_dataframe(tmp_path):
     pd = pytest.importorskip("pandas")
     _write_images(tmp_path, [("cat", 2), ("dog", 2)])

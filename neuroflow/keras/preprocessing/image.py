@@ -17,6 +17,7 @@ from ._transforms import (apply_affine_transform, apply_brightness_shift, apply_
 
 __all__ = ["load_img", "img_to_array", "array_to_img", "save_img", "smart_resize",
            "ImageDataGenerator", "Iterator", "NumpyArrayIterator", "DirectoryIterator",
+           "DataFrameIterator",
            "apply_affine_transform", "apply_brightness_shift", "apply_channel_shift",
            "random_rotation", "random_shift", "random_shear", "random_zoom",
            "random_channel_shift", "random_brightness", "transform_matrix_offset_center"]
@@ -244,3 +245,4 @@ def random_brightness(x, brightness_range, scale=True):
 
 from .image_generator import (DirectoryIterator, ImageDataGenerator, Iterator,  # noqa: E402
                               NumpyArrayIterator)
+from .dataframe_iterator import DataFrameIterator  # noqa: E402

@@ -373,10 +373,56 @@ class ImageDataGenerator:
                                  interpolation=interpolation,
                                  keep_aspect_ratio=keep_aspect_ratio, dtype=self.dtype)
 
-    def flow_from_dataframe(self, dataframe, *args, **kwargs):
-        raise NotImplementedError("ImageDataGenerator.flow_from_dataframe is not supported by "
-                                  "neuroflow yet: use flow_from_directory, or load the images "
-                                  "with load_img and use flow.")
+    def flow_from_dataframe(self, dataframe, directory=None, x_col="filename", y_col="class",
+                            weight_col=None, target_size=(256, 256), color_mode="rgb",
+                            classes=None, class_mode="categorical", batch_size=32, shuffle=True,
+                            seed=None, save_to_dir=None, save_prefix="", save_format="png",
+                            subset=None, interpolation="nearest", validate_filenames=True,
+                            **kwargs):
+        """An iterator of augmented batches of the images named in a pandas DataFrame.
+
+        Args:
+          dataframe: a pandas DataFrame (pandas is needed); ``x_col`` holds the file paths,
+            relative to ``directory`` or absolute when ``directory`` is None.
+          y_col: the target column (a list of columns for 'multi_output' and 'raw');
+            weight_col: a numeric column of sample weights, yielded as a batch's third item.
+          classes: the class names to keep; None: every label in ``y_col``, sorted.
+          class_mode: 'categorical' (one-hot; a label may be a list of classes), 'binary',
+            'sparse', 'input', 'multi_output', 'raw' (the values of ``y_col``) or None.
+          validate_filenames: drop the rows whose file is missing or not an image.
+          The other arguments are those of ``flow_from_directory``; **kwargs: the deprecated
+          has_ext, sort and drop_duplicates (warned about, then ignored).
+        Returns:
+          A ``DataFrameIterator`` of (x, y) or (x, y, sample_weight) batches.
+        Example:
+          >>> df = pandas.DataFrame({'filename': ['cat1.png', 'dog1.png'],
+          ...                        'class': ['cat', 'dog']})
+          >>> it = ImageDataGenerator(rescale=1 / 255).flow_from_dataframe(df, 'pics/')
+          Found 2 validated image filenames belonging to 2 classes.
+        """
+        from .dataframe_iterator import DataFrameIterator   # it imports this module
+        if "has_ext" in kwargs:
+            warnings.warn("has_ext is deprecated, filenames in the dataframe have to match the "
+                          "exact filenames in disk.", DeprecationWarning)
+        if "sort" in kwargs:
+            warnings.warn("sort is deprecated, batches will be created in the same order than "
+                          "the filenames provided if shuffle is set to False.",
+                          DeprecationWarning)
+        if class_mode == "other":
+            warnings.warn('`class_mode` "other" is deprecated, please use `class_mode` "raw".',
+                          DeprecationWarning)
+            class_mode = "raw"
+        if "drop_duplicates" in kwargs:
+            warnings.warn("drop_duplicates is deprecated, you can drop duplicates by using the "
+                          "pandas.DataFrame.drop_duplicates method.", DeprecationWarning)
+        return DataFrameIterator(dataframe, directory, self, x_col=x_col, y_col=y_col,
+                                 weight_col=weight_col, target_size=target_size,
+                                 color_mode=color_mode, classes=classes, class_mode=class_mode,
+                                 data_format=self.data_format, batch_size=batch_size,
+                                 shuffle=shuffle, seed=seed, save_to_dir=save_to_dir,
+                                 save_prefix=save_prefix, save_format=save_format, subset=subset,
+                                 interpolation=interpolation,
+                                 validate_filenames=validate_filenames, dtype=self.dtype)
 
     # ---------------------------------------------------------------- per-image steps
     def standardize(self, x):
