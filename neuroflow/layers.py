@@ -409,23 +409,15 @@ def flatten(inputs, name=None, data_format="channels_last"):
 def _not_here(name):
     def f(*args, **kwargs):
         raise NotImplementedError(
-            f"tf.layers.{name} is not supported by neuroflow yet (the 1-D and 2-D convolution "
-            "and pooling layers are).")
+            f"tf.layers.{name} is not supported by neuroflow yet; use tf.layers.separable_conv2d "
+            "on inputs of height 1 (tf.expand_dims(x, 1)), or tf.keras.layers.SeparableConv1D.")
     f.__name__ = name
     return f
 
 
-# 3-D and 1-D separable layers; layers_conv.py (imported below) defines the 1-D and 2-D ones
-conv3d = _not_here("conv3d")
-conv3d_transpose = _not_here("conv3d_transpose")
+# 1-D separable layers; layers_conv.py (imported below) defines the convolution and pooling ones
 separable_conv1d = _not_here("separable_conv1d")
-max_pooling3d = _not_here("max_pooling3d")
-average_pooling3d = _not_here("average_pooling3d")
-Conv3D = _not_here("Conv3D")
-Conv3DTranspose = _not_here("Conv3DTranspose")
 SeparableConv1D = _not_here("SeparableConv1D")
-MaxPooling3D = _not_here("MaxPooling3D")
-AveragePooling3D = _not_here("AveragePooling3D")
 
 __all__ = ["Layer", "Dense", "Dropout", "Flatten", "dense", "dropout", "flatten"]
 from .layers_conv import *  # noqa: E402,F401,F403 - conv and pooling (layers_conv.py)

@@ -10,14 +10,17 @@ from .core.shape import TensorShape
 from .initializers import Zeros
 from .layers import Layer, _activation
 
+from .ops import conv3d_ops as C3
 from .ops import conv_ops as C
 from .ops.conv_depthwise_ops import DepthwiseConv2dNative
 from .ops.conv_pool_ops import AvgPool, MaxPool
 
-__all__ = ["Conv1D", "Conv2D", "Conv2DTranspose", "SeparableConv2D", "MaxPooling1D",
-           "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "conv1d", "conv2d",
-           "conv2d_transpose", "separable_conv2d", "max_pooling1d", "max_pooling2d",
-           "average_pooling1d", "average_pooling2d"]
+__all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "Conv3DTranspose",
+           "SeparableConv2D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D",
+           "AveragePooling2D", "AveragePooling3D", "conv1d", "conv2d", "conv3d",
+           "conv2d_transpose", "conv3d_transpose", "separable_conv2d", "max_pooling1d",
+           "max_pooling2d", "max_pooling3d", "average_pooling1d", "average_pooling2d",
+           "average_pooling3d"]
 
 
 # ==================================================================== argument helpers
@@ -65,13 +68,16 @@ def _rank_check(layer, inputs, rank):
 
 
 def _to_last(x, first):
+    """NHWC (NDHWC for a 5-D x) from channels first."""
     import neuroflow as tf
-    return tf.transpose(x, [0, 2, 3, 1]) if first else x
+    return tf.transpose(x, [0, 2, 3, 4, 1] if x.shape.ndims == 5 else [0, 2, 3, 1]) if first \
+        else x
 
 
 def _to_first(x, first):
     import neuroflow as tf
-    return tf.transpose(x, [0, 3, 1, 2]) if first else x
+    return tf.transpose(x, [0, 4, 1, 2, 3] if x.shape.ndims == 5 else [0, 3, 1, 2]) if first \
+        else x
 
 
 # ==================================================================== convolutions
@@ -185,6 +191,27 @@ class Conv1D(_Conv):
     base = "conv1d"
 
 
+class Conv3D(_Conv):
+    """3-D convolution layer (``tf.layers.Conv3D``): kernel [kd, kh, kw, in, filters].
+
+    Example:
+      >>> y = tf.layers.Conv3D(8, 3, padding="same")(tf.placeholder(tf.float32, [None, 4, 8, 8, 1]))
+    """
+    rank = 3
+    base = "conv3d"
+
+    def call(self, inputs):
+        from . import nn
+        _rank_check(self, inputs, 5)
+        first = self.data_format == "channels_first"
+        op = C3.Conv3D(self.strides, self.padding.upper(), self.dilation_rate)
+        y = op._build((_to_last(inputs, first), convert_to_tensor(self.kernel)), "Conv3D")
+        if self.use_bias:
+            y = nn.bias_add(y, self.bias)
+        y = _to_first(y, first)
+        return self.activation(y) if self.activation is not None else y
+
+
 class Conv2DTranspose(_Conv):
     """Transposed 2-D convolution (``tf.layers.Conv2DTranspose``): kernel [kh, kw, filters, in].
 
@@ -208,24 +235,24 @@ class Conv2DTranspose(_Conv):
 
     def call(self, inputs):
         from . import nn
-        _rank_check(self, inputs, 4)
+        n = self.rank
+        _rank_check(self, inputs, n + 2)
         first = self.data_format == "channels_first"
         x = _to_last(inputs, first)
         d = x.shape.as_tuple()
-        out = [self._out(d[1 + i], self.kernel_size[i], self.strides[i]) for i in range(2)]
+        out = [self._out(d[1 + i], self.kernel_size[i], self.strides[i]) for i in range(n)]
+        op = C.Conv2DBackpropInput if n == 2 else C3.Conv3DBackpropInput
+        spec = (self.strides, self.padding.upper(), self.dilation_rate)
         if None in out:
             import neuroflow as tf
             sh = tf.shape(x)
-            sizes = tf.stack([sh[0], sh[1] * self.strides[0] + max(
-                self.kernel_size[0] - self.strides[0], 0) * (self.padding == "valid"),
-                sh[2] * self.strides[1] + max(self.kernel_size[1] - self.strides[1], 0) * (
-                    self.padding == "valid"), self.filters])
-            op = C.Conv2DBackpropInput(self.strides, self.padding.upper(), self.dilation_rate)
-            y = op._build((x, convert_to_tensor(self.kernel), sizes), "conv2d_transpose")
+            sizes = tf.stack([sh[0]] + [self._out(sh[1 + i], self.kernel_size[i],
+                                                  self.strides[i]) for i in range(n)]
+                             + [self.filters])
+            y = op(*spec)._build((x, convert_to_tensor(self.kernel), sizes), self.base)
         else:
-            op = C.Conv2DBackpropInput(self.strides, self.padding.upper(), self.dilation_rate,
-                                       x_shape=(None, out[0], out[1], self.filters))
-            y = op._build((x, convert_to_tensor(self.kernel)), "conv2d_transpose")
+            y = op(*spec, x_shape=(None, *out, self.filters))._build(
+                (x, convert_to_tensor(self.kernel)), self.base)
         if self.use_bias:
             y = nn.bias_add(y, self.bias)
         y = _to_first(y, first)
@@ -237,6 +264,19 @@ class Conv2DTranspose(_Conv):
         sp = d[2:] if first else d[1:-1]
         out = [self._out(s, k, st) for s, k, st in zip(sp, self.kernel_size, self.strides)]
         return TensorShape([d[0], self.filters] + out if first else [d[0]] + out + [self.filters])
+
+
+class Conv3DTranspose(Conv2DTranspose):
+    """Transposed 3-D convolution (``tf.layers.Conv3DTranspose``): kernel [kd, kh, kw, filters,
+    in]; output sizes as for Conv2DTranspose."""
+    rank = 3
+    base = "conv3d_transpose"
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+                 data_format="channels_last", activation=None, use_bias=True, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, activation=activation, use_bias=use_bias,
+                         **kwargs)
 
 
 class SeparableConv2D(_Conv):
@@ -354,6 +394,16 @@ class AveragePooling2D(_Pooling):
     op, base = AvgPool, "average_pooling2d"
 
 
+class MaxPooling3D(_Pooling):
+    """Max pooling layer for 3-D inputs (``tf.layers.MaxPooling3D``)."""
+    rank, op, base = 3, C3.MaxPool3D, "max_pooling3d"
+
+
+class AveragePooling3D(_Pooling):
+    """Average pooling layer for 3-D inputs (``tf.layers.AveragePooling3D``)."""
+    rank, op, base = 3, C3.AvgPool3D, "average_pooling3d"
+
+
 class MaxPooling1D(_Pooling):
     """Max pooling layer for 1-D inputs (``tf.layers.MaxPooling1D``)."""
     rank, base = 1, "max_pooling1d"
@@ -451,6 +501,61 @@ def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="vali
     return layer.apply(inputs)
 
 
+def conv3d(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+           data_format="channels_last", dilation_rate=(1, 1, 1), activation=None, use_bias=True,
+           kernel_initializer=None, bias_initializer=None, kernel_regularizer=None,
+           bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+           bias_constraint=None, trainable=True, name=None, reuse=None):
+    """Functional interface of ``Conv3D`` (``tf.layers.conv3d``) on [batch, depth, height,
+    width, channels] inputs; arguments as for conv2d, with 3 ints where it takes 2.
+
+    Example:
+      >>> h = tf.layers.conv3d(volumes, 16, [3, 3, 3], padding="same", activation=tf.nn.relu)
+    """
+    layer = Conv3D(filters, kernel_size, strides=strides, padding=padding,
+                   data_format=data_format, dilation_rate=dilation_rate, activation=activation,
+                   use_bias=use_bias, kernel_initializer=kernel_initializer,
+                   bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                   bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                   kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
+                   trainable=trainable, name=name, _scope=name, _reuse=reuse)
+    return layer.apply(inputs)
+
+
+def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+                     data_format="channels_last", activation=None, use_bias=True,
+                     kernel_initializer=None, bias_initializer=None, kernel_regularizer=None,
+                     bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                     bias_constraint=None, trainable=True, name=None, reuse=None):
+    """Functional interface of ``Conv3DTranspose`` (``tf.layers.conv3d_transpose``)."""
+    layer = Conv3DTranspose(filters, kernel_size, strides=strides, padding=padding,
+                            data_format=data_format, activation=activation, use_bias=use_bias,
+                            kernel_initializer=kernel_initializer,
+                            bias_initializer=bias_initializer,
+                            kernel_regularizer=kernel_regularizer,
+                            bias_regularizer=bias_regularizer,
+                            activity_regularizer=activity_regularizer,
+                            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
+                            trainable=trainable, name=name, _scope=name, _reuse=reuse)
+    return layer.apply(inputs)
+
+
+def max_pooling3d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
+                  name=None):
+    """Max pooling of 3-D inputs (``tf.layers.max_pooling3d``).
+
+    Example:
+      >>> pool1 = tf.layers.max_pooling3d(conv1, pool_size=[2, 2, 2], strides=2)
+    """
+    return MaxPooling3D(pool_size, strides, padding, data_format, name=name).apply(inputs)
+
+
+def average_pooling3d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
+                      name=None):
+    """Average pooling of 3-D inputs (``tf.layers.average_pooling3d``)."""
+    return AveragePooling3D(pool_size, strides, padding, data_format, name=name).apply(inputs)
+
+
 def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
                   name=None):
     """Max pooling of 2-D inputs (``tf.layers.max_pooling2d``).
@@ -481,7 +586,10 @@ def average_pooling1d(inputs, pool_size, strides, padding="valid", data_format="
 
 # the module-level names of tf.layers also include the layer classes' short aliases
 Convolution1D, Convolution2D, Convolution2DTranspose = Conv1D, Conv2D, Conv2DTranspose
+Convolution3D, Convolution3DTranspose = Conv3D, Conv3DTranspose
 MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = (MaxPooling1D, MaxPooling2D, AveragePooling1D,
                                               AveragePooling2D)
-__all__ += ["Convolution1D", "Convolution2D", "Convolution2DTranspose", "MaxPool1D", "MaxPool2D",
-            "AvgPool1D", "AvgPool2D"]
+MaxPool3D, AvgPool3D = MaxPooling3D, AveragePooling3D
+__all__ += ["Convolution1D", "Convolution2D", "Convolution2DTranspose", "Convolution3D",
+            "Convolution3DTranspose", "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D",
+            "AvgPool2D", "AvgPool3D"]

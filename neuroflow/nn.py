@@ -516,7 +516,7 @@ def _shard_ids(shards, ids, strategy):
 
 # tf.nn names defined in other modules (convolution and pooling, RNNs ...): found on first use, so
 # a module that is missing or broken does not stop `import neuroflow`
-_ELSEWHERE = ("neuroflow.ops.conv_nn",)
+_ELSEWHERE = ("neuroflow.ops.conv_nn", "neuroflow.ops.conv3d_ops")
 
 
 def __getattr__(name):

@@ -1,4 +1,4 @@
-"""tf.contrib.layers: sum_regularizer, and the layers neuroflow does not have (clear errors)."""
+"""tf.contrib.layers: sum_regularizer, layer_norm, conv3d and the 3-D pools."""
 import numpy as np
 import pytest
 
@@ -32,17 +32,54 @@ def test_sum_regularizer_of_nothing_is_none():
     assert layers.sum_regularizer([None, None]) is None
 
 
-@pytest.mark.parametrize("name, args", [
-    ("conv3d", (np.zeros((1, 4, 4, 4, 1), np.float32), 2, 3)),
-    ("max_pool3d", (np.zeros((1, 4, 4, 4, 1), np.float32), 2)),
-    ("avg_pool3d", (np.zeros((1, 4, 4, 4, 1), np.float32), 2)),
-])
-def test_missing_layers_raise_naming_the_api(name, args):
-    fn = getattr(tf.contrib.layers, name)
-    assert fn.__name__ == name and name in tf.contrib.layers.__all__
-    with pytest.raises(NotImplementedError, match=r"tf\.contrib\.layers\.%s is not supported"
-                       % name):
-        fn(tf.constant(args[0]), *args[1:])
+def test_contrib_conv3d_and_pools(graph_mode):
+    """slim's conv3d (scope "Conv", SAME and relu by default) and max/avg_pool3d (stride 2,
+    VALID, name scopes "MaxPool3D"/"AvgPool3D")."""
+    x = tf.placeholder(tf.float32, [None, 4, 6, 6, 2])
+    net = tf.contrib.layers.conv3d(x, 4, [3, 3, 3])
+    assert net.shape.as_list() == [None, 4, 6, 6, 4]
+    names = [v.name for v in tf.global_variables()]
+    assert names == ["Conv/weights:0", "Conv/biases:0"]
+    assert tf.get_collection(tf.GraphKeys.MODEL_VARIABLES) == tf.global_variables()
+    assert tf.global_variables()[0].shape.as_list() == [3, 3, 3, 2, 4]
+    p = tf.contrib.layers.max_pool3d(net, [2, 2, 2], outputs_collections="outs")
+    assert p.shape.as_list() == [None, 2, 3, 3, 4] and p.op.name == "MaxPool3D/MaxPool3D"
+    assert tf.get_collection("outs") == [p]
+    a = tf.contrib.layers.avg_pool3d(net, 3, stride=1, padding="SAME", scope="avg")
+    assert a.shape.as_list() == [None, 4, 6, 6, 4] and a.op.name.startswith("avg/")
+    # arg_scope on conv2d does not reach conv3d (separate functions, as in TF)
+    with tf.contrib.framework.arg_scope([tf.contrib.layers.conv2d], padding="VALID"):
+        same = tf.contrib.layers.convolution3d(x, 2, 3, activation_fn=None, scope="c3")
+    assert same.shape.as_list() == [None, 4, 6, 6, 2]
+    with tf.contrib.framework.arg_scope([tf.contrib.layers.conv3d], padding="VALID"):
+        valid = tf.contrib.layers.conv3d(x, 2, 3, scope="c3v")
+    assert valid.shape.as_list() == [None, 2, 4, 4, 2]
+    w, b = tf.global_variables()[:2]
+    wants = [tf.nn.relu(tf.nn.conv3d(x, w, 1, "SAME") + b), tf.nn.max_pool3d(net, 2, 2, "VALID"),
+             tf.nn.avg_pool3d(net, 3, 1, "SAME")]
+    xv = np.random.RandomState(0).rand(2, 4, 6, 6, 2).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got, want = sess.run([[net, p, a], wants], {x: xv})
+    for g, e in zip(got, want):
+        np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
+
+
+def test_contrib_conv3d_options_and_errors(graph_mode):
+    x = tf.placeholder(tf.float32, [None, 2, 4, 4, 3])       # NCDHW: 2 channels
+    y = tf.contrib.layers.conv3d(x, 5, 2, stride=2, data_format="NCDHW", activation_fn=None,
+                                 normalizer_fn=tf.contrib.layers.layer_norm)
+    assert y.shape.as_list() == [None, 5, 2, 2, 2]   # SAME: ceil(size / 2)
+    assert [v.name for v in tf.global_variables()] == ["Conv/weights:0", "Conv/LayerNorm/beta:0",
+                                                       "Conv/LayerNorm/gamma:0"]
+    pooled = tf.contrib.layers.max_pool3d(x, 2, stride=1, data_format="NCDHW")
+    assert pooled.shape.as_list() == [None, 2, 3, 3, 2]
+    with pytest.raises(ValueError, match="Convolution expects input with rank 5, got 4"):
+        tf.contrib.layers.conv3d(tf.placeholder(tf.float32, [None, 4, 4, 3]), 2, 3)
+    with pytest.raises(ValueError, match="data_format has to be either NCDHW or NDHWC"):
+        tf.contrib.layers.avg_pool3d(x, 2, data_format="NHWC")
+    assert "conv3d" in tf.contrib.layers.__all__ and "max_pool3d" in tf.contrib.layers.__all__
+    assert tf.contrib.layers.convolution3d is tf.contrib.layers.conv3d
 
 
 def _ln_reference(x, axes):

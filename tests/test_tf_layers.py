@@ -214,10 +214,81 @@ def test_dense_config_and_invalid_arguments():
     assert tf.layers.Dense(5).compute_output_shape([None, 7, 3]).as_list() == [None, 7, 5]
 
 
-@pytest.mark.parametrize("name", ["conv3d", "conv3d_transpose", "separable_conv1d",
-                                  "max_pooling3d", "average_pooling3d", "Conv3D",
-                                  "Conv3DTranspose", "SeparableConv1D", "MaxPooling3D",
-                                  "AveragePooling3D"])
+@pytest.mark.parametrize("name", ["separable_conv1d", "SeparableConv1D"])
 def test_unsupported_tf_layers_name_themselves(name):
     with pytest.raises(NotImplementedError, match=r"tf\.layers\.%s is not supported" % name):
         getattr(tf.layers, name)(None, 1, 1)
+
+
+# ==================================================================== 3-D layers
+def _ref_conv3d_valid(x, w):
+    k = w.shape[:3]
+    out = [n - kk + 1 for n, kk in zip(x.shape[1:4], k)]
+    return sum(np.einsum("ndhwc,co->ndhwo", x[:, i:i + out[0], j:j + out[1], m:m + out[2]],
+                         w[i, j, m]) for i in range(k[0]) for j in range(k[1]) for m in range(k[2]))
+
+
+def test_conv3d_variables_values_and_training(graph_mode):
+    x = tf.placeholder(tf.float32, [None, 4, 6, 5, 2])
+    y = tf.layers.conv3d(x, 3, [2, 3, 2], activation=tf.nn.relu,
+                         bias_initializer=tf.constant_initializer(0.1))
+    z = tf.layers.conv3d(y, 4, 3, strides=(1, 2, 2), padding="same")
+    assert y.shape.as_list() == [None, 3, 4, 4, 3] and z.shape.as_list() == [None, 3, 2, 2, 4]
+    names = [v.name for v in tf.global_variables()]
+    assert names == ["conv3d/kernel:0", "conv3d/bias:0", "conv3d_1/kernel:0", "conv3d_1/bias:0"]
+    assert tf.global_variables()[0].shape.as_list() == [2, 3, 2, 2, 3]
+    loss = tf.reduce_mean(tf.square(z - 1.0))
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    xv = np.random.RandomState(0).rand(2, 4, 6, 5, 2).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        yv, k = sess.run([y, tf.global_variables()[0]], {x: xv})
+        np.testing.assert_allclose(yv, np.maximum(_ref_conv3d_valid(xv, k) + 0.1, 0),
+                                   rtol=1e-5, atol=1e-5)
+        before = sess.run(loss, {x: xv})
+        for _ in range(3):
+            sess.run(train, {x: xv})
+        assert sess.run(loss, {x: xv}) < before
+
+
+def test_conv3d_layer_object_channels_first_and_transpose():
+    rng = np.random.RandomState(0)
+    x = rng.randn(2, 3, 4, 4, 5).astype(np.float32)        # channels first
+    layer = tf.layers.Conv3D(2, 3, data_format="channels_first", padding="same")
+    y = layer(x)
+    assert y.shape.as_list() == [2, 2, 4, 4, 5] and layer.kernel.name == "conv3d/kernel:0"
+    want = tf.nn.conv3d(x.transpose(0, 2, 3, 4, 1), layer.kernel, 1, "SAME").numpy()
+    np.testing.assert_allclose(y.numpy(), want.transpose(0, 4, 1, 2, 3), rtol=1e-5, atol=1e-5)
+    assert layer.compute_output_shape([None, 3, 4, 4, 5]).as_list() == [None, 2, 4, 4, 5]
+    assert layer.get_config()["kernel_size"] == (3, 3, 3)
+    t = tf.layers.Conv3DTranspose(6, 2, strides=(1, 2, 2), padding="valid")
+    xt = x.transpose(0, 2, 3, 4, 1)
+    yt = t(xt)
+    assert yt.shape.as_list() == [2, 5, 8, 10, 6] and t.kernel.shape.as_list() == [2, 2, 2, 6, 3]
+    want = tf.nn.conv3d_transpose(xt, t.kernel, [2, 5, 8, 10, 6], [1, 1, 2, 2, 1], "VALID")
+    np.testing.assert_allclose(yt.numpy(), want.numpy(), rtol=1e-5, atol=1e-5)
+    assert tf.layers.conv3d_transpose(xt, 2, 3, 2, "same").shape.as_list() == [2, 8, 8, 10, 2]
+    assert tf.layers.Convolution3D is tf.layers.Conv3D
+    assert tf.layers.Convolution3DTranspose is tf.layers.Conv3DTranspose
+    with pytest.raises(ValueError, match="expected ndim=5"):
+        tf.layers.conv3d(x[0], 4, 3)
+    with pytest.raises(ValueError, match="kernel_size"):
+        tf.layers.conv3d(x, 4, (3, 3))
+
+
+def test_pooling3d_layers():
+    x = np.random.RandomState(0).rand(2, 5, 4, 6, 3).astype(np.float32)
+    y = tf.layers.max_pooling3d(x, pool_size=[2, 2, 2], strides=2, padding="SAME")
+    np.testing.assert_array_equal(y.numpy(), tf.nn.max_pool3d(x, 2, 2, "SAME").numpy())
+    assert y.shape.as_list() == [2, 3, 2, 3, 3]
+    a = tf.layers.average_pooling3d(x, 3, 1, padding="same")
+    np.testing.assert_allclose(a.numpy(), tf.nn.avg_pool3d(x, 3, 1, "SAME").numpy())
+    p = tf.layers.AveragePooling3D(2, 2, data_format="channels_first")
+    got = p(x.transpose(0, 4, 1, 2, 3))
+    assert got.shape.as_list() == [2, 3, 2, 2, 3]
+    np.testing.assert_allclose(got.numpy().transpose(0, 2, 3, 4, 1),
+                               tf.nn.avg_pool3d(x, 2, 2, "VALID").numpy(), rtol=1e-6)
+    assert p.compute_output_shape([2, 3, 5, 4, 6]).as_list() == [2, 3, 2, 2, 3]
+    assert tf.layers.MaxPooling3D(2, 1).get_config()["strides"] == (1, 1, 1)
+    assert tf.layers.MaxPool3D is tf.layers.MaxPooling3D
+    assert tf.layers.AvgPool3D is tf.layers.AveragePooling3D

@@ -285,25 +285,14 @@ def repeat(inputs, repetitions, layer, *args, **kwargs):
         return outputs
 
 
-def _not_here(name):
-    def f(*args, **kwargs):
-        raise NotImplementedError(f"tf.contrib.layers.{name} is not supported by neuroflow yet.")
-    f.__name__ = name
-    return add_arg_scope(f)
-
-
-conv3d = _not_here("conv3d")
-max_pool3d = _not_here("max_pool3d")
-avg_pool3d = _not_here("avg_pool3d")
-
 __all__ = ["variance_scaling_initializer", "xavier_initializer", "xavier_initializer_conv2d",
            "l1_regularizer", "l2_regularizer", "l1_l2_regularizer", "sum_regularizer",
            "apply_regularization", "fully_connected", "linear", "dropout", "flatten", "stack",
            "repeat", "batch_norm", "layer_norm", "conv1d", "conv2d", "conv3d", "convolution",
            "convolution2d", "conv2d_transpose", "convolution2d_transpose", "separable_conv2d",
            "separable_convolution2d", "max_pool2d", "avg_pool2d", "max_pool3d", "avg_pool3d",
-           "convolution1d"]
+           "convolution1d", "convolution3d"]
 from .layers_conv import (  # noqa: E402,F401 - conv, pooling, batch_norm (layers_conv.py)
-    avg_pool2d, batch_norm, conv1d, conv2d, conv2d_transpose, convolution, convolution1d,
-    convolution2d, convolution2d_transpose, layer_norm, max_pool2d, separable_conv2d,
-    separable_convolution2d)
+    avg_pool2d, avg_pool3d, batch_norm, conv1d, conv2d, conv2d_transpose, conv3d, convolution,
+    convolution1d, convolution2d, convolution2d_transpose, convolution3d, layer_norm, max_pool2d,
+    max_pool3d, separable_conv2d, separable_convolution2d)

@@ -9,23 +9,24 @@ from ..core.graph import GraphKeys, control_dependencies, name_scope
 from ..core.op import convert_to_tensor
 from ..core.variable_scope import variable_scope
 from ..initializers import Zeros
-from ..ops import conv_nn as _cnn
+from ..ops import conv3d_ops as _c3, conv_nn as _cnn
 from .framework import add_arg_scope
 from .layers import (_add_to_collections, _collect_outputs, _finish_layer,  # noqa: F401
                      _model_variable_getter, xavier_initializer)
 
-__all__ = ["conv1d", "conv2d", "convolution", "convolution1d", "convolution2d",
-           "conv2d_transpose", "convolution2d_transpose", "separable_conv2d",
-           "separable_convolution2d", "max_pool2d", "avg_pool2d", "batch_norm"]
+__all__ = ["conv1d", "conv2d", "conv3d", "convolution", "convolution1d", "convolution2d",
+           "convolution3d", "conv2d_transpose", "convolution2d_transpose", "separable_conv2d",
+           "separable_convolution2d", "max_pool2d", "avg_pool2d", "max_pool3d", "avg_pool3d",
+           "batch_norm"]
 
 
 def _data_format(data_format, rank):
-    if data_format is None or data_format in ("NHWC", "NWC"):
+    if data_format is None or data_format in ("NHWC", "NWC", "NDHWC"):
         return "channels_last"
-    if data_format in ("NCHW", "NCW"):
+    if data_format in ("NCHW", "NCW", "NCDHW"):
         return "channels_first"
-    raise ValueError(f"Invalid value for argument `data_format`: expected 'NHWC' or 'NCHW'. "
-                     f"Received: data_format={data_format!r}")
+    raise ValueError(f"Invalid value for argument `data_format`: expected one of 'NWC', 'NCW', "
+                     f"'NHWC', 'NCHW', 'NDHWC', 'NCDHW'. Received: data_format={data_format!r}")
 
 
 @add_arg_scope
@@ -34,8 +35,8 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
                 weights_initializer=xavier_initializer(), weights_regularizer=None,
                 biases_initializer=Zeros(), biases_regularizer=None, reuse=None,
                 variables_collections=None, outputs_collections=None, trainable=True,
-                scope=None):
-    """A 1-D or 2-D convolution layer (by the input's rank), slim style.
+                scope=None, conv_dims=None):
+    """A 1-D, 2-D or 3-D convolution layer (by the input's rank, or ``conv_dims``), slim style.
 
     ``activation_fn(normalizer_fn(conv(inputs, weights) + biases))``; variables "<scope>/weights"
     (xavier) and "<scope>/biases" (none with a normalizer_fn); scope "Conv", "Conv_1" ...
@@ -47,9 +48,11 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
     with variable_scope(scope, default_name="Conv", reuse=reuse, custom_getter=getter) as sc:
         inputs = convert_to_tensor(inputs)
         rank = inputs.shape.ndims
-        if rank not in (3, 4):
+        if conv_dims is not None and conv_dims + 2 != rank:
+            raise ValueError(f"Convolution expects input with rank {conv_dims + 2}, got {rank}")
+        if rank not in (3, 4, 5):
             raise ValueError(f"Convolution not supported for input with rank {rank}")
-        cls = _conv.Conv2D if rank == 4 else _conv.Conv1D
+        cls = {3: _conv.Conv1D, 4: _conv.Conv2D, 5: _conv.Conv3D}[rank]
         use_bias = not normalizer_fn and biases_initializer is not None
         fuse = normalizer_fn is None and activation_fn is _nn.relu
         layer = cls(filters=num_outputs, kernel_size=kernel_size, strides=stride,
@@ -65,6 +68,31 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
 
 
 convolution2d = conv2d = convolution1d = conv1d = convolution
+
+
+@add_arg_scope
+def convolution3d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
+                  rate=1, activation_fn=_nn.relu, normalizer_fn=None, normalizer_params=None,
+                  weights_initializer=xavier_initializer(), weights_regularizer=None,
+                  biases_initializer=Zeros(), biases_regularizer=None, reuse=None,
+                  variables_collections=None, outputs_collections=None, trainable=True,
+                  scope=None):
+    """A 3-D convolution layer, slim style: ``convolution`` of a 5-D input (NDHWC, or NCDHW),
+    weights [kd, kh, kw, in, num_outputs], scope "Conv", "Conv_1" ...
+
+    Example:
+      >>> net = tf.contrib.layers.conv3d(volumes, 32, [3, 3, 3])       # SAME, relu
+      >>> net = tf.contrib.layers.max_pool3d(net, [2, 2, 2])
+    """
+    # the undecorated convolution: arg_scope([conv2d], ...) does not reach conv3d, as in TF
+    return convolution.__wrapped__(
+        inputs, num_outputs, kernel_size, stride, padding, data_format, rate, activation_fn,
+        normalizer_fn, normalizer_params, weights_initializer, weights_regularizer,
+        biases_initializer, biases_regularizer, reuse, variables_collections,
+        outputs_collections, trainable, scope, conv_dims=3)
+
+
+conv3d = convolution3d
 
 
 @add_arg_scope
@@ -160,6 +188,41 @@ def avg_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC
     """2-D average pooling, slim style (stride 2 and VALID by default)."""
     return _pool(_cnn.avg_pool, "AvgPool2D", inputs, kernel_size, stride, padding, data_format,
                  outputs_collections, scope)
+
+
+def _pool3d(fn, default, inputs, kernel_size, stride, padding, data_format, outputs_collections,
+            scope):
+    if data_format not in ("NCDHW", "NDHWC"):
+        raise ValueError("data_format has to be either NCDHW or NDHWC.")
+    k = list(_conv._tuple(kernel_size, 3, "kernel_size"))
+    st = list(_conv._tuple(stride, 3, "stride"))
+    with name_scope(scope, default) as sc:
+        outputs = fn(inputs, k, st, _conv._pad_arg(padding), data_format)
+    return _collect_outputs(outputs_collections, sc, outputs)
+
+
+@add_arg_scope
+def max_pool3d(inputs, kernel_size, stride=2, padding="VALID", data_format="NDHWC",
+               outputs_collections=None, scope=None):
+    """3-D max pooling, slim style (stride 2 and VALID by default; name scope "MaxPool3D").
+
+    Args:
+      inputs: [batch, depth, height, width, channels] (NDHWC) or NCDHW.
+      kernel_size, stride: an int or [depth, height, width].
+    Example:
+      >>> net = tf.contrib.layers.max_pool3d(net, [2, 2, 2])
+    """
+    return _pool3d(_c3.max_pool3d, "MaxPool3D", inputs, kernel_size, stride, padding,
+                   data_format, outputs_collections, scope)
+
+
+@add_arg_scope
+def avg_pool3d(inputs, kernel_size, stride=2, padding="VALID", data_format="NDHWC",
+               outputs_collections=None, scope=None):
+    """3-D average pooling, slim style (stride 2 and VALID by default; name scope
+    "AvgPool3D")."""
+    return _pool3d(_c3.avg_pool3d, "AvgPool3D", inputs, kernel_size, stride, padding,
+                   data_format, outputs_collections, scope)
 
 
 @add_arg_scope

@@ -161,7 +161,8 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
 
 def convolution(input, filter=None, padding=None, strides=None, dilation_rate=None,  # noqa: A002
                 name=None, data_format=None, filters=None, dilations=None):
-    """N-D convolution for N = 1 or 2 (``tf.nn.convolution``), dispatching on the input's rank."""
+    """N-D convolution for N = 1, 2 or 3 (``tf.nn.convolution``), dispatching on the input's
+    rank."""
     W = _pick(filters, filter, "filters", "filter")
     d = _pick(dilations, dilation_rate, "dilations", "dilation_rate")
     x = convert_to_tensor(input)
@@ -169,9 +170,13 @@ def convolution(input, filter=None, padding=None, strides=None, dilation_rate=No
     if rank == 3:
         return conv1d(x, W, 1 if strides is None else strides, padding, data_format=data_format,
                       name=name, dilations=d)
+    if rank == 5:
+        from .conv3d_ops import conv3d
+        return conv3d(x, W, 1 if strides is None else strides, padding,
+                      data_format=data_format or "NDHWC", dilations=d, name=name)
     if rank not in (None, 4):
-        raise NotImplementedError(f"tf.nn.convolution of rank {rank} (3-D convolution) is not "
-                                  "supported by neuroflow yet; use 1-D or 2-D inputs.")
+        raise ValueError(f"Invalid value for argument `input`: expected a tensor of rank 3, 4 or "
+                         f"5. Received: a tensor of rank {rank}")
     return conv2d(x, W, strides, padding, data_format=data_format or "NHWC", dilations=d,
                   name=name)
 
@@ -422,7 +427,7 @@ def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  #
 
 def pool(input, window_shape, pooling_type, padding, dilation_rate=None,  # noqa: A002
          strides=None, name=None, data_format=None, dilations=None):
-    """``tf.nn.pool``: "MAX" or "AVG" pooling of 1-D or 2-D inputs (no dilation)."""
+    """``tf.nn.pool``: "MAX" or "AVG" pooling of 1-D, 2-D or 3-D inputs (no dilation)."""
     d = _pick(dilations, dilation_rate, "dilations", "dilation_rate")
     if d is not None and any(int(a) != 1 for a in (d if isinstance(d, (list, tuple)) else [d])):
         raise NotImplementedError("tf.nn.pool with dilation_rate > 1 is not supported by "
@@ -435,6 +440,10 @@ def pool(input, window_shape, pooling_type, padding, dilation_rate=None,  # noqa
     if len(ws) == 1:
         fn = max_pool1d if pooling_type == "MAX" else avg_pool1d
         return fn(input, ws, st, padding, data_format or "NWC", name)
+    if len(ws) == 3:
+        from .conv3d_ops import avg_pool3d, max_pool3d
+        fn = max_pool3d if pooling_type == "MAX" else avg_pool3d
+        return fn(input, ws, st, padding, data_format or "NDHWC", name)
     fn = max_pool if pooling_type == "MAX" else avg_pool
     return fn(input, ws, st, padding, data_format or "NHWC", name)
 

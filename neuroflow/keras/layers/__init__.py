@@ -21,6 +21,13 @@ from .pooling import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .regularization_extra import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
+from .conv3d import *  # noqa: F401,F403,E402
+from . import conv3d as _conv3d, pooling as _pooling  # noqa: E402 - the 3-D layers
+
+# Keras 2's module paths hold the 3-D layers too (keras.layers.convolutional.Conv3D,
+# keras.layers.pooling.MaxPooling3D)
+for _n in _conv3d.__all__:
+    setattr(_pooling if "Pool" in _n else conv, _n, getattr(_conv3d, _n))
 
 
 def _registry():
