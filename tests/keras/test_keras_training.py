@@ -401,3 +401,31 @@ def test_loss_objects_in_compile():
     p = model.predict(x)
     np.testing.assert_allclose(model.evaluate(x, y, verbose=0)[0],
                                -np.mean(np.sum(y * np.log(p), 1)), rtol=1e-5)
+
+
+def test_shuffled_fit_visits_every_sample_once_per_epoch_without_copying_the_data(monkeypatch):
+    import tracemalloc
+    n = 4000
+    x = np.arange(n * 64, dtype=np.float32).reshape(n, 64)
+    y = np.zeros((n, 1), np.float32)
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.train_on_batch(x[:32], y[:32])
+    seen, take = [], np.take
+
+    def spy(a, idx, *args, **kwargs):
+        if a is x:
+            seen.append(np.array(idx))
+        return take(a, idx, *args, **kwargs)
+    monkeypatch.setattr(np, "take", spy)
+    np.random.seed(0)
+    tracemalloc.start()
+    try:
+        model.fit(x, y, batch_size=100, epochs=1, verbose=0, shuffle=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    order = np.concatenate(seen)
+    assert len(seen) == 40 and sorted(order) == list(range(n))
+    assert not np.array_equal(order, np.arange(n))          # shuffled
+    assert peak < x.nbytes / 2                               # batches gathered, no full copy

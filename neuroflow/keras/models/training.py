@@ -123,17 +123,17 @@ class TrainingMixin:
             pbar._logs_fn = step.logs
         batch_cbs = cbs.batch_hooks("train")
         self.stop_training = False
-        bufs = [np.empty_like(a) for a in feeds] if shuffle else None
         cbs.on_train_begin()
         logs = {}
         for epoch in range(initial_epoch, epochs):
             cbs.on_epoch_begin(epoch)
-            cur = feeds
+            cur, perm = feeds, None
             if shuffle == "batch":
                 cur = _batch_shuffle(feeds, batch_size)
             elif shuffle:
+                # each batch gathers its rows (as Keras does): no shuffled copy of the whole
+                # data set, whose fresh pages cost more than the gathers (W1: 0.06-0.4 s)
                 perm = np.random.permutation(n)
-                cur = [np.take(a, perm, axis=0, out=b, mode="clip") for a, b in zip(feeds, bufs)]
             step.reset()
             run, add = step.run, step.add
             for b in range(steps):
@@ -142,7 +142,11 @@ class TrainingMixin:
                 if batch_cbs:
                     for cb in batch_cbs:
                         cb.on_train_batch_begin(b, {"batch": b, "size": e - s})
-                out = run(*[a[s:e] for a in cur])
+                if perm is None:
+                    out = run(*[a[s:e] for a in cur])
+                else:
+                    idx = perm[s:e]
+                    out = run(*[np.take(a, idx, axis=0, mode="clip") for a in cur])
                 add(out, e - s)
                 if batch_cbs:
                     blogs = step.logs()
