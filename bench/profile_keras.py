@@ -60,13 +60,21 @@ def model_and_data(wl, n):
 
 
 def replay(plan, ctx, feeds, reps):
-    """Per op of the plan: median thread CPU seconds of its forward over ``reps`` replays."""
-    fns = [op.bind(ctx) for op in plan.ops]
+    """Per op of the plan: median thread CPU seconds of its forward over ``reps`` replays, as
+    the plan runs them (a MatMul folded into its update counts 0, the update both)."""
+    fz = plan.fusions
+    fns = [None if k in fz.skip else
+           op.bind_matmul(ctx, fz.product[k]) if k in fz.product else op.bind(ctx)
+           for k, op in enumerate(plan.ops)]
     per_op = [[] for _ in plan.ops]
     for r in range(reps):
         env = {id(t): v for t, v in zip(plan.feeds, feeds[r % len(feeds)])}
+        env[id(None)] = None
         for k, (op, fn) in enumerate(zip(plan.ops, fns)):
-            args = [env[id(x)] for x in op.inputs]
+            if fn is None:
+                per_op[k].append(0.0)
+                continue
+            args = [env[id(x)] for x in fz.inputs(k, op)]
             t0 = time.thread_time()
             out = fn(*args)
             per_op[k].append(time.thread_time() - t0)

@@ -138,6 +138,7 @@ class Plan:
         fetch_ids = {id(f) for f in self.fetches if hasattr(f, "value_index")}
         fz = plan_fusions(ops, fetch_ids, feed_ids)
         ins = [fz.inputs(k, op) for k, op in enumerate(ops)]
+        self.fusions = fz
         self.fused = [ops[k] for k in sorted(fz.product)]   # updates that run their own MatMul
         # last use of every tensor, to free intermediates early
         names, env, lines = {}, {}, []
