@@ -14,7 +14,7 @@ The rewrite must not change what is computed. It is made only when
     nor the gate's output is fetched or fed,
   * the product's inputs cannot be the storage of a variable written between the product's
     place in the plan and the update's (the update now reads them later, and in-place updates
-    would have changed them).
+    would have changed them), nor of the updated variable or its slots.
 At run time an update whose arrays do not suit BLAS (CuPy, other dtypes) computes the product
 and applies it the ordinary way.
 """
@@ -108,7 +108,8 @@ def plan_fusions(ops, fetch_ids, feed_ids):
                 or not all(_rank2_float(x) for x in mm.inputs)
                 or (gate is not None and id(gate) not in pos)):
             continue
-        between = [v for j in range(p + 1, k) for v in _written(ops[j])]
+        # ... and the update's own variable and slots: BLAS must not read what it writes
+        between = [v for j in range(p + 1, k + 1) for v in _written(ops[j])]
         if _may_alias(mm.inputs, between):
             continue
         fz.skip.add(p)

@@ -161,3 +161,16 @@ def test_float64_and_learning_rate_tensor(graph_mode):
         got = sess.run(W)
     xv = np.arange(6.0).reshape(3, 2)
     np.testing.assert_allclose(got, np.ones((2, 2)) - 0.01 * xv.T @ (2 * xv @ np.ones((2, 2))))
+
+
+def test_no_fusion_when_the_product_reads_the_updated_variable(graph_mode):
+    # d/dV of V @ stop_gradient(V) is dy @ V^T: one MatMul whose input is V itself
+    V = tf.Variable(np.array([[1.0, 2.0], [3.0, 4.0]], np.float32), name="V")
+    cost = tf.reduce_sum(tf.matmul(V, tf.stop_gradient(V)))
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(cost)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        v0 = sess.run(V)
+        sess.run(train)
+        assert not [op for p in _plans(sess) for op in p.fused]
+        np.testing.assert_allclose(sess.run(V), v0 - 0.1 * np.ones((2, 2)) @ v0.T, rtol=1e-6)
