@@ -89,15 +89,107 @@ class GradientTape:
 
     def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
         """d(sum of target)/d(source) for each source in the (nested) ``sources``."""
-        if self._used and not self._persistent:
-            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
-                               "gradients (or jacobians)")
-        from ..ops.array_ops import ones_like, zeros_like
+        self._check_use()
         flat_src, rebuild = _flatten(sources)
         targets = target if isinstance(target, (list, tuple)) else [target]
         targets = [convert_to_tensor(t) for t in targets]
         ogs = output_gradients if isinstance(output_gradients, (list, tuple)) else \
             [output_gradients] * len(targets) if output_gradients is not None else [None] * len(targets)
+        try:
+            out = self._backward(targets, ogs, flat_src, unconnected_gradients)
+        finally:
+            self._done()
+        return rebuild(out)
+
+    def jacobian(self, target, sources, unconnected_gradients="none", parallel_iterations=None,
+                 experimental_use_pfor=True):
+        """d target[i...] / d source[j...] for each source: shape target.shape + source.shape.
+
+        Computed one target element at a time (a backward pass each); the target's shape must
+        be known. A source the target does not depend on gets None (or zeros with
+        ``unconnected_gradients="zero"``).
+        Example:
+          >>> x = tf.constant([1.0, 2.0])
+          >>> with tf.GradientTape() as tape:
+          ...     tape.watch(x)
+          ...     y = x * x
+          >>> tape.jacobian(y, x).numpy()
+          array([[2., 0.],
+                 [0., 4.]], dtype=float32)
+        """
+        self._check_use()
+        from ..ops.array_ops import reshape, stack
+        target = convert_to_tensor(target)
+        flat_src, rebuild = _flatten(sources)
+        tshape = _known_shape(target, "target")
+        try:
+            rows = self._rows(target, tshape, flat_src, unconnected_gradients)
+        finally:
+            self._done()
+        out = []
+        for j, s in enumerate(flat_src):
+            col = [r[j] for r in rows]
+            if not col or any(g is None for g in col):
+                out.append(None)
+                continue
+            sshape = _known_shape(s._as_tensor() if _is_var(s) else convert_to_tensor(s), "source")
+            out.append(reshape(stack(col), list(tshape) + list(sshape)))
+        return rebuild(out)
+
+    def batch_jacobian(self, target, source, unconnected_gradients="none",
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """d target[b, i...] / d source[b, j...] for each example b: shape [batch] +
+        target.shape[1:] + source.shape[1:] (examples assumed independent, as TF does)."""
+        self._check_use()
+        from ..ops.array_ops import reshape, stack
+        target = convert_to_tensor(target)
+        tshape = _known_shape(target, "target")
+        src = source._as_tensor() if _is_var(source) else convert_to_tensor(source)
+        sshape = _known_shape(src, "source")
+        if not tshape or not sshape or tshape[0] != sshape[0]:
+            raise ValueError("Need first dimension of target shape (%s) and source shape (%s) "
+                             "to match." % (list(tshape), list(sshape)))
+        try:
+            rows = self._rows(target, tshape, [source], unconnected_gradients, batch=True)
+        finally:
+            self._done()
+        col = [r[0] for r in rows]
+        if not col or any(g is None for g in col):
+            return None
+        jac = stack(col, axis=1)    # [batch, prod(target.shape[1:])] + source.shape[1:]
+        return reshape(jac, list(tshape) + list(sshape[1:]))
+
+    # ------------------------------------------------------------------ internals
+    def _check_use(self):
+        if self._used and not self._persistent:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
+                               "gradients (or jacobians)")
+
+    def _done(self):
+        self._used = True
+        if not self._persistent:
+            self._ops = []
+            self._stop()
+
+    def _rows(self, target, tshape, flat_src, unconnected, batch=False):
+        """The gradients of each target element (of each element past the batch axis, for
+        every example at once, with ``batch``)."""
+        import numpy as np
+        per = tshape[1:] if batch else tshape
+        n = int(np.prod(per, dtype=np.int64))
+        dt = target.dtype.as_numpy_dtype
+        rows = []
+        for i in range(n):
+            seed = np.zeros(n, dt)
+            seed[i] = 1
+            seed = seed.reshape(per)
+            if batch:
+                seed = np.broadcast_to(seed, tshape)
+            rows.append(self._backward([target], [seed], flat_src, unconnected))
+        return rows
+
+    def _backward(self, targets, ogs, flat_src, unconnected_gradients):
+        from ..ops.array_ops import ones_like, zeros_like
         # a tensor source is differentiable when watched or made by a recorded op (TF: an
         # unwatched constant gets None)
         made = {id(y) for op in self._ops for y in op.outputs}
@@ -128,16 +220,15 @@ class GradientTape:
                 out.append(g)
         finally:
             self._recording = was
-        self._used = True
-        if not self._persistent:
-            self._ops = []
-            self._stop()
-        return rebuild(out)
+        return out
 
-    def jacobian(self, target, sources, unconnected_gradients="none", parallel_iterations=None,
-                 experimental_use_pfor=True):
-        raise NotImplementedError("GradientTape.jacobian is not supported by neuroflow yet. "
-                                  "Compute rows with tape.gradient on target[i] inside a persistent tape.")
+
+def _known_shape(t, what):
+    dims = t._shape.as_tuple()
+    if dims is None or any(d is None for d in dims):
+        raise ValueError("GradientTape.jacobian needs the %s's shape to be known; got %s (%s)."
+                         % (what, t._shape, getattr(t, "name", t)))
+    return dims
 
 
 def _flatten(s):

@@ -93,3 +93,44 @@ def test_unwatched_constant_source_has_no_gradient():
         tape.watch(c)
         y = c * c
     assert float(tape.gradient(y, c)) == 6.0
+
+
+def test_jacobian_of_elementwise_and_matmul():
+    x = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+    np.testing.assert_allclose(tape.jacobian(y, x).numpy(), np.diag([2.0, 4.0, 6.0]))
+    w = np.arange(6, dtype=np.float32).reshape(2, 3)
+    W = tf.Variable(w)
+    xb = tf.constant(np.random.default_rng(0).random((4, 2)).astype(np.float32))
+    c = tf.constant(1.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(xb)
+        z = tf.matmul(xb, W)
+    jW, jx, jc = tape.jacobian(z, [W, xb, c])
+    assert jW.shape == (4, 3, 2, 3) and jx.shape == (4, 3, 4, 2) and jc is None
+    # d z[b, i] / d W[k, j] = x[b, k] * (i == j); d z[b, i] / d x[a, k] = W[k, i] * (a == b)
+    want_w = np.einsum("bk,ij->bikj", xb.numpy(), np.eye(3))
+    want_x = np.einsum("ki,ab->biak", w, np.eye(4))
+    np.testing.assert_allclose(jW.numpy(), want_w, rtol=1e-6)
+    np.testing.assert_allclose(jx.numpy(), want_x, rtol=1e-6)
+    assert tape.jacobian(z, c, unconnected_gradients="zero").numpy().tolist() == [[0.0] * 3] * 4
+    bj = tape.batch_jacobian(z, xb)
+    assert bj.shape == (4, 3, 2)
+    np.testing.assert_allclose(bj.numpy(), np.broadcast_to(w.T, (4, 3, 2)))
+
+
+def test_jacobian_rules():
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(x * x)
+    assert float(tape.jacobian(y, x).numpy()[1]) == 4.0      # scalar target: the gradient
+    with pytest.raises(RuntimeError, match="non-persistent GradientTape"):
+        tape.jacobian(y, x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x * 2.0
+    with pytest.raises(ValueError, match="first dimension of target shape"):
+        tape.batch_jacobian(y, tf.constant([[1.0]]))
