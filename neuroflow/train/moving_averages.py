@@ -6,6 +6,9 @@ start at zero) and returns one op that updates every shadow by
 ``shadow -= (1 - decay) * (shadow - value)``; with ``num_updates`` the decay is
 ``min(decay, (1 + num_updates) / (10 + num_updates))``. ``average(var)`` gives the shadow and
 ``variables_to_restore()`` maps checkpoint names to variables so a Saver restores the averages.
+With ``zero_debias=True`` a tensor's shadow (which starts at zero) is debiased as TF does: a
+``<shadow>/biased`` variable takes the update and the shadow is ``biased / (1 - decay^steps)``,
+steps counted in ``<shadow>/local_step`` (variables' shadows start at their value and need none).
 """
 from ..core import dtypes
 from ..core.graph import GraphKeys, add_to_collection, get_default_graph, name_scope
@@ -28,11 +31,10 @@ class ExponentialMovingAverage:
 
     def __init__(self, decay, num_updates=None, zero_debias=False,
                  name="ExponentialMovingAverage"):
-        if zero_debias:
-            raise NotImplementedError("ExponentialMovingAverage(zero_debias=True) is not "
-                                      "supported by neuroflow yet.")
         self._decay, self._num_updates, self._name = decay, num_updates, name
+        self._zero_debias = zero_debias
         self._averages = {}
+        self._debias = {}   # id(shadow) -> (biased, local_step), for tensors with zero_debias
 
     @property
     def name(self):
@@ -62,6 +64,13 @@ class ExponentialMovingAverage:
                 avg = tf.Variable(init, trainable=False,
                                   name=_name_of(v) + "/" + self._name)
                 self._averages[id(v)] = (v, avg)
+                if self._zero_debias and not getattr(v, "_is_variable", False):
+                    base = avg.op.name + "/"
+                    self._debias[id(avg)] = (
+                        tf.Variable(tf.zeros(v.shape.as_list(), v.dtype), trainable=False,
+                                    name=base + "biased"),
+                        tf.Variable(tf.zeros([], v.dtype), trainable=False,
+                                    name=base + "local_step"))
         with name_scope(self._name):
             decay = convert_to_tensor(self._decay, dtype=dtypes.float32, name="decay")
             if self._num_updates is not None:
@@ -72,7 +81,15 @@ class ExponentialMovingAverage:
                 var, avg = self._averages[id(v) if id(v) in self._averages else
                                           id(convert_to_tensor(v))]
                 one_minus = tf.cast(1.0 - decay, avg.dtype)
-                updates.append(tf.assign_sub(avg, (avg - var) * one_minus))
+                debias = self._debias.get(id(avg))
+                if debias is None:
+                    updates.append(tf.assign_sub(avg, (avg - var) * one_minus))
+                    continue
+                biased, local_step = debias
+                new_biased = tf.assign_sub(biased, (biased - var) * one_minus)
+                steps = tf.assign_add(local_step, tf.ones([], avg.dtype))
+                factor = 1.0 - tf.pow(tf.cast(decay, avg.dtype), steps)
+                updates.append(tf.assign(avg, new_biased / factor))
             return tf.group(*updates, name=self._name)
 
     def average(self, var):

@@ -69,5 +69,24 @@ def test_bad_arguments():
     ema.apply([v])
     with pytest.raises(ValueError, match="already computed"):
         ema.apply([v])
-    with pytest.raises(NotImplementedError, match="zero_debias"):
-        tf.train.ExponentialMovingAverage(0.9, zero_debias=True)
+
+
+def test_zero_debias_of_a_tensor(graph_mode):
+    x = tf.placeholder(tf.float32, [2], name="loss")
+    w = tf.Variable([1.0, 1.0], name="w")
+    ema = tf.train.ExponentialMovingAverage(0.9, zero_debias=True)
+    step = ema.apply([x, w])
+    names = sorted(v.op.name for v in tf.global_variables())
+    assert names == ["loss/ExponentialMovingAverage", "loss/ExponentialMovingAverage/biased",
+                     "loss/ExponentialMovingAverage/local_step", "w",
+                     "w/ExponentialMovingAverage"]
+    avg = ema.average(x)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(step, {x: [4.0, 2.0]})
+        np.testing.assert_allclose(sess.run(avg), [4.0, 2.0], rtol=1e-6)   # debiased: exact
+        sess.run(step, {x: [0.0, 2.0]})
+        # biased = 0.1*0.9*a + 0.1*b; over 1 - 0.9^2
+        want = (0.09 * np.array([4.0, 2.0]) + 0.1 * np.array([0.0, 2.0])) / (1 - 0.81)
+        np.testing.assert_allclose(sess.run(avg), want, rtol=1e-5)
+        np.testing.assert_allclose(sess.run(ema.average(w)), [1.0, 1.0])   # variables: as before
