@@ -405,20 +405,7 @@ def flatten(inputs, name=None, data_format="channels_last"):
     return Flatten(name=name, data_format=data_format).apply(inputs)
 
 
-# ------------------------------------------------------------------ not supported
-def _not_here(name):
-    def f(*args, **kwargs):
-        raise NotImplementedError(
-            f"tf.layers.{name} is not supported by neuroflow yet; use tf.layers.separable_conv2d "
-            "on inputs of height 1 (tf.expand_dims(x, 1)), or tf.keras.layers.SeparableConv1D.")
-    f.__name__ = name
-    return f
-
-
-# 1-D separable layers; layers_conv.py (imported below) defines the convolution and pooling ones
-separable_conv1d = _not_here("separable_conv1d")
-SeparableConv1D = _not_here("SeparableConv1D")
-
 __all__ = ["Layer", "Dense", "Dropout", "Flatten", "dense", "dropout", "flatten"]
 from .layers_conv import *  # noqa: E402,F401,F403 - conv and pooling (layers_conv.py)
+from .layers_conv3d import *  # noqa: E402,F401,F403 - 3-D conv and pooling (layers_conv3d.py)
 from .layers_norm import *  # noqa: E402,F401,F403 - batch normalization (layers_norm.py)

@@ -15,12 +15,10 @@ from .ops import conv_ops as C
 from .ops.conv_depthwise_ops import DepthwiseConv2dNative
 from .ops.conv_pool_ops import AvgPool, MaxPool
 
-__all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "Conv3DTranspose",
-           "SeparableConv2D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D",
-           "AveragePooling2D", "AveragePooling3D", "conv1d", "conv2d", "conv3d",
-           "conv2d_transpose", "conv3d_transpose", "separable_conv2d", "max_pooling1d",
-           "max_pooling2d", "max_pooling3d", "average_pooling1d", "average_pooling2d",
-           "average_pooling3d"]
+__all__ = ["Conv1D", "Conv2D", "Conv2DTranspose", "SeparableConv1D", "SeparableConv2D",
+           "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "conv1d",
+           "conv2d", "conv2d_transpose", "separable_conv1d", "separable_conv2d", "max_pooling1d",
+           "max_pooling2d", "average_pooling1d", "average_pooling2d"]
 
 
 # ==================================================================== argument helpers
@@ -191,27 +189,6 @@ class Conv1D(_Conv):
     base = "conv1d"
 
 
-class Conv3D(_Conv):
-    """3-D convolution layer (``tf.layers.Conv3D``): kernel [kd, kh, kw, in, filters].
-
-    Example:
-      >>> y = tf.layers.Conv3D(8, 3, padding="same")(tf.placeholder(tf.float32, [None, 4, 8, 8, 1]))
-    """
-    rank = 3
-    base = "conv3d"
-
-    def call(self, inputs):
-        from . import nn
-        _rank_check(self, inputs, 5)
-        first = self.data_format == "channels_first"
-        op = C3.Conv3D(self.strides, self.padding.upper(), self.dilation_rate)
-        y = op._build((_to_last(inputs, first), convert_to_tensor(self.kernel)), "Conv3D")
-        if self.use_bias:
-            y = nn.bias_add(y, self.bias)
-        y = _to_first(y, first)
-        return self.activation(y) if self.activation is not None else y
-
-
 class Conv2DTranspose(_Conv):
     """Transposed 2-D convolution (``tf.layers.Conv2DTranspose``): kernel [kh, kw, filters, in].
 
@@ -266,19 +243,6 @@ class Conv2DTranspose(_Conv):
         return TensorShape([d[0], self.filters] + out if first else [d[0]] + out + [self.filters])
 
 
-class Conv3DTranspose(Conv2DTranspose):
-    """Transposed 3-D convolution (``tf.layers.Conv3DTranspose``): kernel [kd, kh, kw, filters,
-    in]; output sizes as for Conv2DTranspose."""
-    rank = 3
-    base = "conv3d_transpose"
-
-    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
-                 data_format="channels_last", activation=None, use_bias=True, **kwargs):
-        super().__init__(filters, kernel_size, strides=strides, padding=padding,
-                         data_format=data_format, activation=activation, use_bias=use_bias,
-                         **kwargs)
-
-
 class SeparableConv2D(_Conv):
     """Depthwise then pointwise (1x1) convolution (``tf.layers.SeparableConv2D``).
 
@@ -309,6 +273,9 @@ class SeparableConv2D(_Conv):
         self.depthwise_constraint, self.pointwise_constraint = (depthwise_constraint,
                                                                 pointwise_constraint)
 
+    def _pointwise_shape(self, channels):
+        return [1, 1, channels * self.depth_multiplier, self.filters]
+
     def build(self, input_shape):
         d = TensorShape(input_shape).as_tuple()
         channels = d[self._channel_axis()] if d else None
@@ -320,7 +287,7 @@ class SeparableConv2D(_Conv):
             initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
             constraint=self.depthwise_constraint)
         self.pointwise_kernel = self.add_weight(
-            "pointwise_kernel", [1, 1, channels * m, self.filters],
+            "pointwise_kernel", self._pointwise_shape(channels),
             initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
             constraint=self.pointwise_constraint)
         self._add_bias(self.filters)
@@ -334,6 +301,34 @@ class SeparableConv2D(_Conv):
                       "separable_conv2d")
         y, act = self._conv(h, self.pointwise_kernel, (1, 1), (1, 1))
         y = _to_first(y, first)
+        return act(y) if act is not None else y
+
+class SeparableConv1D(SeparableConv2D):
+    """Depthwise then pointwise 1-D convolution (``tf.layers.SeparableConv1D``): depthwise_kernel
+    [k, in, depth_multiplier], pointwise_kernel [1, in * depth_multiplier, filters], bias."""
+    rank = 1
+    base = "separable_conv1d"
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid",
+                 data_format="channels_last", dilation_rate=1, depth_multiplier=1, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate,
+                         depth_multiplier=depth_multiplier, **kwargs)
+
+    def _pointwise_shape(self, channels):
+        return [1, channels * self.depth_multiplier, self.filters]
+
+    def call(self, inputs):
+        import neuroflow as tf
+        _rank_check(self, inputs, 3)
+        first = self.data_format == "channels_first"
+        x4 = tf.expand_dims(tf.transpose(inputs, [0, 2, 1]) if first else inputs, 1)
+        dw = DepthwiseConv2dNative((1,) + self.strides, self.padding.upper(),
+                                   (1,) + self.dilation_rate)
+        h = dw._build((x4, tf.expand_dims(self.depthwise_kernel, 0)), "separable_conv1d")
+        y, act = self._conv(h, tf.expand_dims(self.pointwise_kernel, 0), (1, 1), (1, 1))
+        y = tf.squeeze(y, [1])
+        y = tf.transpose(y, [0, 2, 1]) if first else y
         return act(y) if act is not None else y
 
 
@@ -392,16 +387,6 @@ class MaxPooling2D(_Pooling):
 class AveragePooling2D(_Pooling):
     """Average pooling layer for 2-D inputs (``tf.layers.AveragePooling2D``)."""
     op, base = AvgPool, "average_pooling2d"
-
-
-class MaxPooling3D(_Pooling):
-    """Max pooling layer for 3-D inputs (``tf.layers.MaxPooling3D``)."""
-    rank, op, base = 3, C3.MaxPool3D, "max_pooling3d"
-
-
-class AveragePooling3D(_Pooling):
-    """Average pooling layer for 3-D inputs (``tf.layers.AveragePooling3D``)."""
-    rank, op, base = 3, C3.AvgPool3D, "average_pooling3d"
 
 
 class MaxPooling1D(_Pooling):
@@ -501,59 +486,26 @@ def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="vali
     return layer.apply(inputs)
 
 
-def conv3d(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
-           data_format="channels_last", dilation_rate=(1, 1, 1), activation=None, use_bias=True,
-           kernel_initializer=None, bias_initializer=None, kernel_regularizer=None,
-           bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-           bias_constraint=None, trainable=True, name=None, reuse=None):
-    """Functional interface of ``Conv3D`` (``tf.layers.conv3d``) on [batch, depth, height,
-    width, channels] inputs; arguments as for conv2d, with 3 ints where it takes 2.
-
-    Example:
-      >>> h = tf.layers.conv3d(volumes, 16, [3, 3, 3], padding="same", activation=tf.nn.relu)
-    """
-    layer = Conv3D(filters, kernel_size, strides=strides, padding=padding,
-                   data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-                   use_bias=use_bias, kernel_initializer=kernel_initializer,
-                   bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                   bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                   kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                   trainable=trainable, name=name, _scope=name, _reuse=reuse)
+def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
+                     data_format="channels_last", dilation_rate=1, depth_multiplier=1,
+                     activation=None, use_bias=True, depthwise_initializer=None,
+                     pointwise_initializer=None, bias_initializer=None,
+                     depthwise_regularizer=None, pointwise_regularizer=None,
+                     bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
+                     pointwise_constraint=None, bias_constraint=None, trainable=True, name=None,
+                     reuse=None):
+    """Functional interface of ``SeparableConv1D`` (``tf.layers.separable_conv1d``)."""
+    layer = SeparableConv1D(
+        filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+        dilation_rate=dilation_rate, depth_multiplier=depth_multiplier, activation=activation,
+        use_bias=use_bias, depthwise_initializer=depthwise_initializer,
+        pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
+        depthwise_regularizer=depthwise_regularizer, pointwise_regularizer=pointwise_regularizer,
+        bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+        depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
+        bias_constraint=bias_constraint, trainable=trainable, name=name, _scope=name,
+        _reuse=reuse)
     return layer.apply(inputs)
-
-
-def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
-                     data_format="channels_last", activation=None, use_bias=True,
-                     kernel_initializer=None, bias_initializer=None, kernel_regularizer=None,
-                     bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                     bias_constraint=None, trainable=True, name=None, reuse=None):
-    """Functional interface of ``Conv3DTranspose`` (``tf.layers.conv3d_transpose``)."""
-    layer = Conv3DTranspose(filters, kernel_size, strides=strides, padding=padding,
-                            data_format=data_format, activation=activation, use_bias=use_bias,
-                            kernel_initializer=kernel_initializer,
-                            bias_initializer=bias_initializer,
-                            kernel_regularizer=kernel_regularizer,
-                            bias_regularizer=bias_regularizer,
-                            activity_regularizer=activity_regularizer,
-                            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                            trainable=trainable, name=name, _scope=name, _reuse=reuse)
-    return layer.apply(inputs)
-
-
-def max_pooling3d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
-                  name=None):
-    """Max pooling of 3-D inputs (``tf.layers.max_pooling3d``).
-
-    Example:
-      >>> pool1 = tf.layers.max_pooling3d(conv1, pool_size=[2, 2, 2], strides=2)
-    """
-    return MaxPooling3D(pool_size, strides, padding, data_format, name=name).apply(inputs)
-
-
-def average_pooling3d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
-                      name=None):
-    """Average pooling of 3-D inputs (``tf.layers.average_pooling3d``)."""
-    return AveragePooling3D(pool_size, strides, padding, data_format, name=name).apply(inputs)
 
 
 def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
@@ -586,10 +538,7 @@ def average_pooling1d(inputs, pool_size, strides, padding="valid", data_format="
 
 # the module-level names of tf.layers also include the layer classes' short aliases
 Convolution1D, Convolution2D, Convolution2DTranspose = Conv1D, Conv2D, Conv2DTranspose
-Convolution3D, Convolution3DTranspose = Conv3D, Conv3DTranspose
 MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = (MaxPooling1D, MaxPooling2D, AveragePooling1D,
                                               AveragePooling2D)
-MaxPool3D, AvgPool3D = MaxPooling3D, AveragePooling3D
-__all__ += ["Convolution1D", "Convolution2D", "Convolution2DTranspose", "Convolution3D",
-            "Convolution3DTranspose", "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D",
-            "AvgPool2D", "AvgPool3D"]
+__all__ += ["Convolution1D", "Convolution2D", "Convolution2DTranspose", "MaxPool1D",
+            "MaxPool2D", "AvgPool1D", "AvgPool2D"]

@@ -214,10 +214,50 @@ def test_dense_config_and_invalid_arguments():
     assert tf.layers.Dense(5).compute_output_shape([None, 7, 3]).as_list() == [None, 7, 5]
 
 
-@pytest.mark.parametrize("name", ["separable_conv1d", "SeparableConv1D"])
-def test_unsupported_tf_layers_name_themselves(name):
-    with pytest.raises(NotImplementedError, match=r"tf\.layers\.%s is not supported" % name):
-        getattr(tf.layers, name)(None, 1, 1)
+def _ref_separable_conv1d(x, dw, pw, stride=1):
+    """Depthwise (valid) then pointwise, straight from the definition."""
+    k, c, m = dw.shape
+    steps = (x.shape[1] - k) // stride + 1
+    h = np.zeros((x.shape[0], steps, c * m))
+    for t in range(steps):
+        win = x[:, t * stride:t * stride + k, :]                  # [n, k, c]
+        h[:, t, :] = np.einsum("nkc,kcm->ncm", win, dw).reshape(x.shape[0], c * m)
+    return h @ pw[0]
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_separable_conv1d(graph_mode, stride):
+    x = tf.placeholder(tf.float32, [None, 9, 3])
+    y = tf.layers.separable_conv1d(x, 4, 3, strides=stride, depth_multiplier=2,
+                                   bias_initializer=tf.constant_initializer(0.5))
+    names = {v.name: v.shape.as_list() for v in tf.global_variables()}
+    assert names == {"separable_conv1d/depthwise_kernel:0": [3, 3, 2],
+                     "separable_conv1d/pointwise_kernel:0": [1, 6, 4],
+                     "separable_conv1d/bias:0": [4]}
+    assert y.shape.as_list() == [None, 7 if stride == 1 else 4, 4]
+    xv = np.random.default_rng(0).random((2, 9, 3)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        dw, pw = sess.run([v for v in tf.global_variables() if "kernel" in v.name])
+        got = sess.run(y, {x: xv})
+    np.testing.assert_allclose(got, _ref_separable_conv1d(xv, dw, pw, stride) + 0.5, rtol=1e-4,
+                               atol=1e-5)
+
+
+def test_separable_conv1d_layer_trains_and_channels_first(graph_mode):
+    layer = tf.layers.SeparableConv1D(2, 3, padding="same", data_format="channels_first",
+                                      activation=tf.nn.relu)
+    x = tf.constant(np.random.default_rng(1).random((2, 3, 8)).astype(np.float32))
+    y = layer(x)
+    assert y.shape.as_list() == [2, 2, 8]
+    loss = tf.reduce_sum(tf.square(tf.layers.dense(tf.layers.flatten(y), 1) - 1.0))
+    train = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = sess.run(loss)
+        for _ in range(5):
+            sess.run(train)
+        assert sess.run(loss) < first
 
 
 # ==================================================================== 3-D layers

@@ -3,7 +3,7 @@
 Variables are renamed as slim names them ("Conv/weights", "Conv/biases", "BatchNorm/beta",
 "BatchNorm/moving_mean" ...) and added to MODEL_VARIABLES.
 """
-from .. import layers_conv as _conv, layers_norm as _norm
+from .. import layers_conv as _conv, layers_conv3d as _conv3d, layers_norm as _norm
 from .. import nn as _nn
 from ..core.graph import GraphKeys, control_dependencies, name_scope
 from ..core.op import convert_to_tensor
@@ -52,7 +52,7 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
             raise ValueError(f"Convolution expects input with rank {conv_dims + 2}, got {rank}")
         if rank not in (3, 4, 5):
             raise ValueError(f"Convolution not supported for input with rank {rank}")
-        cls = {3: _conv.Conv1D, 4: _conv.Conv2D, 5: _conv.Conv3D}[rank]
+        cls = {3: _conv.Conv1D, 4: _conv.Conv2D, 5: _conv3d.Conv3D}[rank]
         use_bias = not normalizer_fn and biases_initializer is not None
         fuse = normalizer_fn is None and activation_fn is _nn.relu
         layer = cls(filters=num_outputs, kernel_size=kernel_size, strides=stride,
