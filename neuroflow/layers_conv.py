@@ -400,6 +400,14 @@ class AveragePooling1D(_Pooling):
 
 
 # ==================================================================== functional interface
+def _functional(cls, args):
+    """``cls`` made from a functional interface's arguments (``name`` is also the variable
+    scope, ``reuse`` shares its variables) and applied to ``inputs``."""
+    args = dict(args)
+    inputs, reuse = args.pop("inputs"), args.pop("reuse")
+    return cls(_scope=args["name"], _reuse=reuse, **args).apply(inputs)
+
+
 def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
            data_format="channels_last", dilation_rate=(1, 1), activation=None, use_bias=True,
            kernel_initializer=None, bias_initializer=None, kernel_regularizer=None,
@@ -420,14 +428,7 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
     Example:
       >>> conv1 = tf.layers.conv2d(X_img, 32, [3, 3], padding="SAME", activation=tf.nn.relu)
     """
-    layer = Conv2D(filters, kernel_size, strides=strides, padding=padding,
-                   data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-                   use_bias=use_bias, kernel_initializer=kernel_initializer,
-                   bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                   bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                   kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                   trainable=trainable, name=name, _scope=name, _reuse=reuse)
-    return layer.apply(inputs)
+    return _functional(Conv2D, locals())
 
 
 def conv1d(inputs, filters, kernel_size, strides=1, padding="valid", data_format="channels_last",
@@ -436,14 +437,7 @@ def conv1d(inputs, filters, kernel_size, strides=1, padding="valid", data_format
            activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
            trainable=True, name=None, reuse=None):
     """Functional interface of ``Conv1D`` (``tf.layers.conv1d``)."""
-    layer = Conv1D(filters, kernel_size, strides=strides, padding=padding,
-                   data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-                   use_bias=use_bias, kernel_initializer=kernel_initializer,
-                   bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                   bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                   kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                   trainable=trainable, name=name, _scope=name, _reuse=reuse)
-    return layer.apply(inputs)
+    return _functional(Conv1D, locals())
 
 
 def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
@@ -452,16 +446,7 @@ def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="vali
                      bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
                      bias_constraint=None, trainable=True, name=None, reuse=None):
     """Functional interface of ``Conv2DTranspose`` (``tf.layers.conv2d_transpose``)."""
-    layer = Conv2DTranspose(filters, kernel_size, strides=strides, padding=padding,
-                            data_format=data_format, activation=activation, use_bias=use_bias,
-                            kernel_initializer=kernel_initializer,
-                            bias_initializer=bias_initializer,
-                            kernel_regularizer=kernel_regularizer,
-                            bias_regularizer=bias_regularizer,
-                            activity_regularizer=activity_regularizer,
-                            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                            trainable=trainable, name=name, _scope=name, _reuse=reuse)
-    return layer.apply(inputs)
+    return _functional(Conv2DTranspose, locals())
 
 
 def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
@@ -473,17 +458,7 @@ def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="vali
                      pointwise_constraint=None, bias_constraint=None, trainable=True, name=None,
                      reuse=None):
     """Functional interface of ``SeparableConv2D`` (``tf.layers.separable_conv2d``)."""
-    layer = SeparableConv2D(
-        filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-        dilation_rate=dilation_rate, depth_multiplier=depth_multiplier, activation=activation,
-        use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-        pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-        depthwise_regularizer=depthwise_regularizer, pointwise_regularizer=pointwise_regularizer,
-        bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-        depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
-        bias_constraint=bias_constraint, trainable=trainable, name=name, _scope=name,
-        _reuse=reuse)
-    return layer.apply(inputs)
+    return _functional(SeparableConv2D, locals())
 
 
 def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
@@ -495,17 +470,7 @@ def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
                      pointwise_constraint=None, bias_constraint=None, trainable=True, name=None,
                      reuse=None):
     """Functional interface of ``SeparableConv1D`` (``tf.layers.separable_conv1d``)."""
-    layer = SeparableConv1D(
-        filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-        dilation_rate=dilation_rate, depth_multiplier=depth_multiplier, activation=activation,
-        use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-        pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-        depthwise_regularizer=depthwise_regularizer, pointwise_regularizer=pointwise_regularizer,
-        bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-        depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
-        bias_constraint=bias_constraint, trainable=trainable, name=name, _scope=name,
-        _reuse=reuse)
-    return layer.apply(inputs)
+    return _functional(SeparableConv1D, locals())
 
 
 def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last",

@@ -3,7 +3,8 @@
 and out). The shared machinery is ``layers_conv.py``'s.
 """
 from .core.op import convert_to_tensor
-from .layers_conv import Conv2DTranspose, _Conv, _Pooling, _rank_check, _to_first, _to_last
+from .layers_conv import (Conv2DTranspose, _Conv, _functional, _Pooling, _rank_check, _to_first,
+                          _to_last)
 from .ops import conv3d_ops as C3
 
 __all__ = ["Conv3D", "Conv3DTranspose", "MaxPooling3D", "AveragePooling3D", "conv3d",
@@ -66,14 +67,7 @@ def conv3d(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
     Example:
       >>> h = tf.layers.conv3d(volumes, 16, [3, 3, 3], padding="same", activation=tf.nn.relu)
     """
-    layer = Conv3D(filters, kernel_size, strides=strides, padding=padding,
-                   data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-                   use_bias=use_bias, kernel_initializer=kernel_initializer,
-                   bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                   bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                   kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                   trainable=trainable, name=name, _scope=name, _reuse=reuse)
-    return layer.apply(inputs)
+    return _functional(Conv3D, locals())
 
 
 def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
@@ -82,16 +76,7 @@ def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="v
                      bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
                      bias_constraint=None, trainable=True, name=None, reuse=None):
     """Functional interface of ``Conv3DTranspose`` (``tf.layers.conv3d_transpose``)."""
-    layer = Conv3DTranspose(filters, kernel_size, strides=strides, padding=padding,
-                            data_format=data_format, activation=activation, use_bias=use_bias,
-                            kernel_initializer=kernel_initializer,
-                            bias_initializer=bias_initializer,
-                            kernel_regularizer=kernel_regularizer,
-                            bias_regularizer=bias_regularizer,
-                            activity_regularizer=activity_regularizer,
-                            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                            trainable=trainable, name=name, _scope=name, _reuse=reuse)
-    return layer.apply(inputs)
+    return _functional(Conv3DTranspose, locals())
 
 
 def max_pooling3d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
