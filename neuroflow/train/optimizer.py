@@ -80,8 +80,9 @@ class _Apply(Operation):
         return apply_fed
 
     def matmul_rule(self):
-        """True when the optimizer can apply a product's gradient without forming it."""
-        return self.opt._matmul_update_fn(self.var) is not None
+        """True when the optimizer can apply a product's gradient without forming it (never
+        for a copy-on-write eager update: it must not change arrays read before it)."""
+        return not self.copy_on_write and self.opt._matmul_update_fn(self.var) is not None
 
     def bind_matmul(self, ctx, mm):
         """Like ``bind``, for a plan that folded the gradient's MatMul ``mm`` into this update
