@@ -14,6 +14,7 @@
 ``import tensorflow`` / ``import keras`` resolve to neuroflow without the command.
 """
 import argparse
+import ast
 import importlib
 import importlib.abc
 import importlib.util
@@ -145,15 +146,48 @@ def _notebook_source(path):
     return "\n".join(lines)
 
 
+_GRAPH_ONLY_CALLS = frozenset(("Session", "InteractiveSession", "placeholder"))
+
+
+def is_tf1_graph_script(source):
+    """True when the code calls a TF1 graph-only entry point (``tf.Session()``,
+    ``tf.placeholder(...)``, also through ``tf.compat.v1``): the whole script then runs with TF1
+    graph semantics from its first line, as under TensorFlow 1.x, so that ``print(tf.constant(3))``
+    before the session shows ``Tensor("Const:0", shape=(), dtype=int32)`` as the course does.
+    Comments and strings do not count."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
+            if name in _GRAPH_ONLY_CALLS:
+                return True
+            if name == "enable_eager_execution":
+                return False
+    return False
+
+
 def run_script(path, args=()):
-    """Runs ``path`` as ``__main__`` with ``sys.argv = [path, *args]`` and the aliases installed."""
+    """Runs ``path`` as ``__main__`` with ``sys.argv = [path, *args]`` and the aliases installed;
+    a TF1 graph script (``is_tf1_graph_script``) starts in graph mode."""
     if not os.path.exists(path):
         raise SystemExit("neuroflow run: can't open file %r: No such file or directory" % path)
     install_aliases()
     sys.argv = [path] + list(args)
     sys.path[0:1] = [os.path.dirname(os.path.abspath(path))]
     if path.endswith(".ipynb"):
-        code = compile(_notebook_source(path), path, "exec")
+        source = _notebook_source(path)
+    else:
+        with open(path, "rb") as f:
+            source = f.read()
+    if is_tf1_graph_script(source):
+        from .core import context
+        context.enter_graph_mode()
+    if path.endswith(".ipynb"):
+        code = compile(source, path, "exec")
         main = type(sys)("__main__")
         main.__file__ = path
         main.__builtins__ = __builtins__

@@ -179,3 +179,43 @@ def test_alias_of_a_forwarding_module(tmp_path, monkeypatch):
     finally:
         for k in [k for k in sys.modules if k.startswith(("nf_fake_alias", "nf_fake_pkg"))]:
             del sys.modules[k]
+
+
+def test_tf1_graph_script_prints_graph_tensors_from_its_first_line(tmp_path):
+    script = """
+        import tensorflow as tf
+        hello = tf.constant('Hello, TensorFlow!')
+        print(hello)
+        c = tf.add(tf.constant(10), tf.constant(32))
+        print(c, tf.executing_eagerly())
+        sess = tf.Session()
+        print(sess.run(hello), int(sess.run(c)))
+        """
+    r = run_cli(tmp_path, "run", "script.py", script=script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ['Tensor("Const:0", shape=(), dtype=string)',
+                                     'Tensor("Add:0", shape=(), dtype=int32) False',
+                                     "b'Hello, TensorFlow!' 42"]
+
+
+def test_tf2_script_stays_eager(tmp_path):
+    script = """
+        import tensorflow as tf
+        # tf.Session() and tf.placeholder(...) in a comment or "tf.Session()" in a string
+        print(tf.constant(3).numpy() + 1, tf.executing_eagerly(), "tf.Session()")
+        """
+    r = run_cli(tmp_path, "run", "script.py", script=script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "4 True tf.Session()"
+
+
+@pytest.mark.parametrize("source, graph", [
+    ("import tensorflow as tf\nsess = tf.Session()", True),
+    ("import tensorflow.compat.v1 as tf\nx = tf.placeholder(tf.float32)", True),
+    ("import tensorflow as tf\ns = tf.InteractiveSession()", True),
+    ("x = tf.constant(1)  # tf.Session()", False),
+    ("tf.enable_eager_execution()\nx = tf.placeholder(tf.float32)", False),
+    ("def broken(:\n    tf.Session()", False),
+])
+def test_is_tf1_graph_script(source, graph):
+    assert cli.is_tf1_graph_script(source) is graph
