@@ -229,7 +229,44 @@ class Conv2D(Conv):
                          activation=activation, use_bias=use_bias, **kwargs)
 
 
-class Conv2DTranspose(Conv2D):
+class _Transposed:
+    """What Conv2DTranspose and Conv3DTranspose share: ``output_padding``, the output sizes, the
+    [*kernel_size, filters, in_channels] kernel and the config."""
+
+    def _set_output_padding(self, output_padding):
+        self.output_padding = output_padding
+        if output_padding is not None:
+            self.output_padding = normalize_tuple(output_padding, len(self.kernel_size),
+                                                  "output_padding", allow_zero=True)
+            if any(p >= s for s, p in zip(self.strides, self.output_padding)):
+                raise ValueError("Strides must be greater than output padding. Received "
+                                 f"strides={self.strides}, "
+                                 f"output_padding={self.output_padding}.")
+
+    def _spatial_out(self, sizes):
+        op = self.output_padding or (None,) * len(self.kernel_size)
+        return [deconv_output_length(n, k, self.padding, p, s, d) for n, k, s, d, p in
+                zip(sizes, self.kernel_size, self.strides, self.dilation_rate, op)]
+
+    def build(self, input_shape):
+        c = self._input_channels(input_shape)
+        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, c),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self._add_bias(self.filters)
+        self.input_spec = InputSpec(ndim=len(self.kernel_size) + 2,
+                                    axes={self._channel_axis(): c})
+        self.built = True
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("groups")
+        config["output_padding"] = self.output_padding
+        return config
+
+
+class Conv2DTranspose(_Transposed, Conv2D):
     """Transposed 2-D convolution ("deconvolution"): kernel [kh, kw, filters, in_channels].
 
     Output size per axis: in * stride ('same'), in * stride + max(k - stride, 0) ('valid'), or
@@ -245,30 +282,7 @@ class Conv2DTranspose(Conv2D):
         super().__init__(filters, kernel_size, strides=strides, padding=padding,
                          data_format=data_format, dilation_rate=dilation_rate,
                          activation=activation, use_bias=use_bias, **kwargs)
-        self.output_padding = output_padding
-        if output_padding is not None:
-            self.output_padding = normalize_tuple(output_padding, 2, "output_padding",
-                                                  allow_zero=True)
-            for s, p in zip(self.strides, self.output_padding):
-                if p >= s:
-                    raise ValueError("Strides must be greater than output padding. Received "
-                                     f"strides={self.strides}, "
-                                     f"output_padding={self.output_padding}.")
-
-    def _spatial_out(self, sizes):
-        op = self.output_padding or (None, None)
-        return [deconv_output_length(n, k, self.padding, p, s, d) for n, k, s, d, p in
-                zip(sizes, self.kernel_size, self.strides, self.dilation_rate, op)]
-
-    def build(self, input_shape):
-        c = self._input_channels(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, c),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._add_bias(self.filters)
-        self.input_spec = InputSpec(ndim=4, axes={self._channel_axis(): c})
-        self.built = True
+        self._set_output_padding(output_padding)
 
     def call(self, inputs):
         tf = _tf()
@@ -293,11 +307,6 @@ class Conv2DTranspose(Conv2D):
         y = _from_nhwc(y, 2, first)
         return y if self.activation is activations.linear else self.activation(y)
 
-    def get_config(self):
-        config = super().get_config()
-        config.pop("groups")
-        config["output_padding"] = self.output_padding
-        return config
 
 
 class DepthwiseConv2D(Conv2D):

@@ -8,9 +8,8 @@ inputs are transposed in and out). Weights have Keras's names and layouts: ``ker
 from ...core.op import convert_to_tensor
 from ...ops import conv3d_ops as C3
 from .. import activations
-from .base import InputSpec
-from .conv import Conv
-from .conv_utils import _tf, deconv_output_length, normalize_tuple
+from .conv import Conv, _Transposed
+from .conv_utils import _tf, deconv_output_length
 from .pooling import GlobalAveragePooling2D, GlobalMaxPooling2D, Pooling
 from .reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 
@@ -69,7 +68,7 @@ class Conv3D(Conv):
         return y if self.activation is activations.linear else self.activation(y)
 
 
-class Conv3DTranspose(Conv3D):
+class Conv3DTranspose(_Transposed, Conv3D):
     """Transposed 3-D convolution ("deconvolution"): kernel [kd, kh, kw, filters, in_channels].
 
     Output size per axis: in * stride ('same'), in * stride + max(k - stride, 0) ('valid'), or
@@ -87,29 +86,7 @@ class Conv3DTranspose(Conv3D):
         super().__init__(filters, kernel_size, strides=strides, padding=padding,
                          data_format=data_format, dilation_rate=dilation_rate,
                          activation=activation, use_bias=use_bias, **kwargs)
-        self.output_padding = output_padding
-        if output_padding is not None:
-            self.output_padding = normalize_tuple(output_padding, 3, "output_padding",
-                                                  allow_zero=True)
-            if any(p >= s for s, p in zip(self.strides, self.output_padding)):
-                raise ValueError("Strides must be greater than output padding. Received "
-                                 f"strides={self.strides}, "
-                                 f"output_padding={self.output_padding}.")
-
-    def _spatial_out(self, sizes):
-        op = self.output_padding or (None,) * 3
-        return [deconv_output_length(n, k, self.padding, p, s, d) for n, k, s, d, p in
-                zip(sizes, self.kernel_size, self.strides, self.dilation_rate, op)]
-
-    def build(self, input_shape):
-        c = self._input_channels(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, c),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._add_bias(self.filters)
-        self.input_spec = InputSpec(ndim=5, axes={self._channel_axis(): c})
-        self.built = True
+        self._set_output_padding(output_padding)
 
     def call(self, inputs):
         tf = _tf()
@@ -133,11 +110,6 @@ class Conv3DTranspose(Conv3D):
         y = _from_ndhwc(y, first)
         return y if self.activation is activations.linear else self.activation(y)
 
-    def get_config(self):
-        config = super().get_config()
-        config.pop("groups")
-        config["output_padding"] = self.output_padding
-        return config
 
 
 # ==================================================================== pooling
