@@ -12,9 +12,10 @@ The rewrite must not change what is computed. It is made only when
   * the gradient is a 2-D ``MatMul`` whose output (passed straight, or through the gate that
     holds every update until all gradients exist) is read by that update alone, and neither it
     nor the gate's output is fetched or fed,
-  * the product's inputs cannot be the storage of a variable written between the product's
-    place in the plan and the update's (the update now reads them later, and in-place updates
-    would have changed them), nor of the updated variable or its slots.
+  * the product's inputs cannot be (views of) a variable written between the product's place in
+    the plan and the update's (the update now reads them later: an in-place update would have
+    changed them, an assign makes the plan read the new value), nor the updated variable or its
+    slots.
 At run time an update whose arrays do not suit BLAS (CuPy, other dtypes) computes the product
 and applies it the ordinary way.
 """
@@ -46,10 +47,13 @@ class Fusions:
 
 
 def _written(op):
-    """The variables op changes in place (an Assign stores a new array: earlier reads keep theirs)."""
-    if not getattr(op, "writes_in_place", False):
-        return ()
-    return (op.var,) + tuple(op.slots)
+    """The variables op writes: in place (an update and its slots), or by storing a new array (an
+    Assign), after which the plan re-reads the variable for any later consumer."""
+    if getattr(op, "writes_in_place", False):
+        return (op.var,) + tuple(op.slots)
+    if op.type in ("Assign", "AssignAdd", "AssignSub"):
+        return (op.var,)
+    return ()
 
 
 def _may_alias(tensors, variables):

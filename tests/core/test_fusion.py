@@ -174,3 +174,23 @@ def test_no_fusion_when_the_product_reads_the_updated_variable(graph_mode):
         sess.run(train)
         assert not [op for p in _plans(sess) for op in p.fused]
         np.testing.assert_allclose(sess.run(V), v0 - 0.1 * np.ones((2, 2)) @ v0.T, rtol=1e-6)
+
+
+def test_no_fusion_across_an_assign_to_a_product_input(graph_mode):
+    # dW = V^T @ dy is computed before V is assigned; W's update runs after the assign and
+    # must still use the product of the old V
+    v0 = np.array([[1.0, 2.0], [3.0, 4.0]], np.float32)
+    V = tf.Variable(v0, name="V")
+    W = tf.Variable(np.ones((2, 2), np.float32), name="W")
+    cost = tf.reduce_sum(tf.matmul(V, W))
+    opt = tf.train.GradientDescentOptimizer(0.1)
+    gvs = opt.compute_gradients(cost, [W])
+    with tf.control_dependencies([g for g, _ in gvs]):
+        zero_v = tf.assign(V, tf.zeros([2, 2]))
+    with tf.control_dependencies([zero_v]):
+        train = opt.apply_gradients(gvs)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        np.testing.assert_allclose(sess.run(W), 1.0 - 0.1 * v0.T @ np.ones((2, 2)), rtol=1e-6)
+        assert sess.run(V).sum() == 0
