@@ -543,34 +543,15 @@ def conv3d_transpose(value=None, filter=None, output_shape=None, strides=None,  
     Example:
       >>> y = tf.nn.conv3d_transpose(x, w, [2, 8, 8, 8, 16], [1, 2, 2, 2, 1], "SAME")
     """
-    from ._static import _dims_of, _partial_shape
-    from .conv_nn import _pick
+    from .conv_nn import _pick, _transpose_output
     first = _first(data_format)
     W = _pick(filters, filter, "filters", "filter")
     x, W = _inputs(_pick(input, value, "input", "value"), W, "Conv3DBackpropInputV2")
     spec = (_dhw(strides, "strides", first), _pad(padding), _dhw(dilations, "dilations", first))
-    sizes = convert_to_tensor(output_shape if isinstance(output_shape, Tensor)
-                              else list(output_shape))
-    known = _dims_of(_partial_shape(sizes))
-    if known is not None and len(known) != 5:
-        raise ValueError(f"output_shape must have shape (5,), got {[len(known)]}")
-    if first and known is not None:
-        known = (known[0],) + tuple(known[2:]) + (known[1],)
-    wd, xd = dims(W), dims(x)
-    cin = None if xd is None else xd[1 if first else 4]
-    if wd is not None and None not in (cin, wd[4]) and wd[4] != cin:
-        raise ValueError(f"input channels does not match filter's input channels, {cin} != "
-                         f"{wd[4]}")
-    if known is not None and wd is not None and None not in (known[4], wd[3]) and \
-            known[4] != wd[3]:
-        raise ValueError(f"output_shape does not match filter's output channels, {known[4]} != "
-                         f"{wd[3]}")
-    if known is not None and None not in known[1:]:
+    known, sizes = _transpose_output(x, W, output_shape, first, 5)
+    if known is not None:
         op, rest = Conv3DBackpropInput(*spec, x_shape=known), (W,)
     else:
-        if first:
-            from .gather_ops import gather
-            sizes = gather(sizes, [0, 2, 3, 4, 1])
         op, rest = Conv3DBackpropInput(*spec), (W, sizes)
     return _run(op, x, rest, first, name, "conv3d_transpose")
 

@@ -226,6 +226,39 @@ def _one(v, name, first):
     return int(v)
 
 
+def _transpose_output(x, W, output_shape, first, rank):
+    """(channels-last output shape when fully known else None, channels-last int tensor of it)
+    for a transposed convolution of rank ``rank`` (4: 2-D, 5: 3-D), with TF's shape checks:
+    output_shape's length, x's channels against the filter's last axis, the output channels
+    against the filter's second last."""
+    from ._static import _dims_of, _partial_shape
+    if isinstance(output_shape, Tensor) or hasattr(output_shape, "_as_tensor"):
+        sizes = convert_to_tensor(output_shape)
+    else:
+        sizes = convert_to_tensor(list(output_shape) if not isinstance(output_shape, int)
+                                  else output_shape, dtype_hint=None)
+    known = _dims_of(_partial_shape(sizes))
+    if known is not None and len(known) != rank:
+        raise ValueError(f"output_shape must have shape ({rank},), got {[len(known)]}")
+    if first and known is not None:
+        known = (known[0],) + tuple(known[2:]) + (known[1],)
+    wd, xd = W.shape.as_tuple(), x.shape.as_tuple()
+    cin = None if xd is None else xd[1 if first else rank - 1]
+    if wd is not None and None not in (cin, wd[-1]) and wd[-1] != cin:
+        raise ValueError(f"input channels does not match filter's input channels, {cin} != "
+                         f"{wd[-1]}")
+    if known is not None and wd is not None and None not in (known[-1], wd[-2]) and \
+            known[-1] != wd[-2]:
+        raise ValueError(f"output_shape does not match filter's output channels, {known[-1]} "
+                         f"!= {wd[-2]}")
+    if known is not None and None not in known[1:]:
+        return known, sizes
+    if first:
+        from .gather_ops import gather
+        sizes = gather(sizes, [0] + list(range(2, rank)) + [1])
+    return None, sizes
+
+
 def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None,  # noqa: A002
                      padding="SAME", data_format="NHWC", name=None, input=None,  # noqa: A002
                      filters=None, dilations=None):
@@ -239,38 +272,16 @@ def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None,  
     Example:
       >>> y = tf.nn.conv2d_transpose(x, w, [100, 14, 14, 32], [1, 2, 2, 1], "SAME")
     """
-    from ._static import _dims_of, _partial_shape
     x = _pick(input, value, "input", "value")
     W = _pick(filters, filter, "filters", "filter")
     first = _channels_first(data_format)
     x, W = _input_filter(x, W, "Conv2DBackpropInput")
     spec = (_positive(_hw(strides, "strides", first), "strides"), _padding(padding, first),
             _positive(_hw(dilations, "dilations", first), "dilations"))
-    if isinstance(output_shape, Tensor) or hasattr(output_shape, "_as_tensor"):
-        sizes = convert_to_tensor(output_shape)
-    else:
-        sizes = convert_to_tensor(list(output_shape) if not isinstance(output_shape, int)
-                                  else output_shape, dtype_hint=None)
-    known = _dims_of(_partial_shape(sizes))
-    if known is not None and len(known) != 4:
-        raise ValueError(f"output_shape must have shape (4,), got {[len(known)]}")
-    if first:
-        known = None if known is None else (known[0], known[2], known[3], known[1])
-    wd, xd = W.shape.as_tuple(), x.shape.as_tuple()
-    cin = xd[1 if first else 3] if xd is not None else None
-    if wd is not None and cin is not None and wd[3] is not None and wd[3] != cin:
-        raise ValueError(f"input channels does not match filter's input channels, {cin} != "
-                         f"{wd[3]}")
-    if known is not None and wd is not None and None not in (known[3], wd[2]) and \
-            known[3] != wd[2]:
-        raise ValueError(f"output_shape does not match filter's output channels, {known[3]} != "
-                         f"{wd[2]}")
-    if known is not None and None not in known[1:]:
+    known, sizes = _transpose_output(x, W, output_shape, first, 4)
+    if known is not None:
         op, inputs = C.Conv2DBackpropInput(*spec, x_shape=known), (W,)
     else:
-        if first:
-            from .gather_ops import gather
-            sizes = gather(sizes, [0, 2, 3, 1])
         op, inputs = C.Conv2DBackpropInput(*spec), (W, sizes)
     if not first:
         return op._build((x,) + inputs, name or "conv2d_transpose")
