@@ -6,7 +6,7 @@ from .errors import FailedPreconditionError
 from .graph import GraphKeys, get_default_graph
 from .op import Operation, convert_to_tensor
 from .shape import TensorShape
-from .tensor import Tensor, _binary, _unary
+from .tensor import Tensor, _binary
 
 
 class VarRead(Operation):
@@ -148,7 +148,6 @@ class Variable:
         st = context.state
         if st.graph_mode or st.symbolic or self._value is None:
             if self._ref is None:
-                from .graph import name_scope as _ns
                 with context.symbolic():
                     r = VarRead(self)
                     r.graph = self.graph
